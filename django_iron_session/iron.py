@@ -42,6 +42,7 @@ __all__ = [
     "open_seal",
     "seal",
     "seal_data",
+    "serialize",
     "unseal",
     "unseal_data",
 ]
@@ -343,7 +344,8 @@ def _reject_constant(name: str) -> Any:
 _decode_json = json.JSONDecoder(parse_constant=_reject_constant).decode
 
 
-def _serialize(data: Any) -> bytes:
+def serialize(data: Any) -> bytes:
+    """The JSON bytes a seal holds: compact, UTF-8, no NaN or Infinity (as Node writes)."""
     try:
         text = _encode_json(data)
     except (TypeError, ValueError, RecursionError) as error:
@@ -432,7 +434,7 @@ def seal(
     if isinstance(password, Mapping):
         password = Keyring.of(password).sealing_password()
     password = _as_password(password)
-    plaintext = _serialize(data)
+    plaintext = serialize(data)
     expiration = str(_now_ms(now, options) + round(ttl * 1000)) if ttl else ""
     return _seal_from_parts(
         plaintext,
