@@ -1,0 +1,90 @@
+// A small Node app that shares the Django session cookie, for the end-to-end tests and the
+// README's "Sharing a session with Node". Run: node server.mjs (settings from the environment,
+// the same variables testproject reads).
+//
+//   PORT                       port on 127.0.0.1 (required)
+//   IRON_SESSION_NODE_VERSION  8 or 9: which iron-session major to use (default 9)
+//   IRON_SESSION_PASSWORD      a password, or a JSON map {"1": "...", "2": "..."}
+//   IRON_SESSION_KEYRING_FILE  or: the keyring file written by manage.py iron_rotate_password
+//   SESSION_COOKIE_NAME, SESSION_COOKIE_AGE, SESSION_COOKIE_SECURE, SESSION_COOKIE_SAMESITE
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+
+const env = process.env;
+const { getIronSession } = await import(`iron-session${env.IRON_SESSION_NODE_VERSION ?? "9"}`);
+
+function password() {
+  if (env.IRON_SESSION_KEYRING_FILE) {
+    // Read on every request, so a rotation is picked up without a restart.
+    return JSON.parse(readFileSync(env.IRON_SESSION_KEYRING_FILE, "utf8")).passwords;
+  }
+  const value = env.IRON_SESSION_PASSWORD ?? "";
+  return value.trimStart().startsWith("{") ? JSON.parse(value) : value;
+}
+
+// The options that match Django's settings; the README shows this function.
+function sessionOptions() {
+  const age = Number(env.SESSION_COOKIE_AGE ?? 1209600); // Django's default: two weeks
+  return {
+    cookieName: env.SESSION_COOKIE_NAME ?? "sessionid",
+    password: password(),
+    ttl: age,
+    cookieOptions: {
+      maxAge: age, // as Django sets it; iron-session's default would be ttl - 60
+      httpOnly: true,
+      secure: env.SESSION_COOKIE_SECURE === "true",
+      sameSite: (env.SESSION_COOKIE_SAMESITE ?? "Lax").toLowerCase(),
+      path: "/",
+    },
+  };
+}
+
+const escape = (text) =>
+  String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(session) {
+  const userId = session._auth_user_id ?? "";
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Node app</title></head><body>
+<h1>Node app (iron-session ${escape(env.IRON_SESSION_NODE_VERSION ?? "9")})</h1>
+<p>Django user id: <span id="user-id">${escape(userId)}</span></p>
+<p>Note written here: <span id="node-note">${escape(session.node_note ?? "")}</span></p>
+<form method="post" action="/note">
+  <input id="note" name="note"><button id="save" type="submit">Save in the session</button>
+</form>
+</body></html>`;
+}
+
+async function readForm(req) {
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  return new URLSearchParams(body);
+}
+
+async function handle(req, res) {
+  const session = await getIronSession(req, res, sessionOptions());
+  const path = new URL(req.url, "http://127.0.0.1").pathname;
+  if (req.method === "GET" && path === "/") {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(page(session));
+  } else if (req.method === "GET" && path === "/session.json") {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...session }));
+  } else if (req.method === "POST" && path === "/note") {
+    session.node_note = (await readForm(req)).get("note") ?? "";
+    await session.save();
+    res.writeHead(303, { location: "/" });
+    res.end();
+  } else {
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("not found\n");
+  }
+}
+
+createServer((req, res) => {
+  handle(req, res).catch((error) => {
+    console.error(error);
+    res.writeHead(500, { "content-type": "text/plain" });
+    res.end("error\n");
+  });
+}).listen(Number(env.PORT), "127.0.0.1");
