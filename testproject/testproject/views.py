@@ -1,0 +1,73 @@
+"""The demo's pages: what the session holds, a counter, ``set_expiry``, sign-up."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+COUNTER_KEY = "counter"
+EXPIRY_CHOICES = {"browser": 0, "default": None}
+
+
+def _session_facts(request: HttpRequest) -> dict[str, Any]:
+    session = request.session
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    return {
+        "session": dict(session.items()),
+        "user_id": request.user.pk,
+        # What the browser sent on this request, as `name=value` in the Cookie header.
+        "cookie_bytes": (len(f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()) if cookie else 0),
+        "expiry_age": session.get_expiry_age(),
+        "expire_at_browser_close": session.get_expire_at_browser_close(),
+    }
+
+
+def session_page(request: HttpRequest) -> HttpResponse:
+    facts = _session_facts(request)
+    return render(
+        request,
+        "session.html",
+        {"facts": facts, "session_json": json.dumps(facts["session"], indent=2, sort_keys=True)},
+    )
+
+
+def session_json(request: HttpRequest) -> JsonResponse:
+    """For automated tests: the session and the user id."""
+    return JsonResponse(_session_facts(request))
+
+
+@require_POST
+def counter(request: HttpRequest) -> HttpResponse:
+    request.session[COUNTER_KEY] = request.session.get(COUNTER_KEY, 0) + 1
+    return redirect("session")
+
+
+@require_POST
+def expiry(request: HttpRequest) -> HttpResponse:
+    """``expiry`` is "browser", "default" or a number of seconds."""
+    choice = request.POST.get("expiry", "")
+    if choice in EXPIRY_CHOICES:
+        request.session.set_expiry(EXPIRY_CHOICES[choice])
+    elif choice.isascii() and choice.isdigit() and int(choice) > 0:
+        request.session.set_expiry(int(choice))
+    else:
+        return HttpResponseBadRequest("expiry must be 'browser', 'default' or seconds")
+    return redirect("session")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.save())
+        return redirect("session")
+    return render(request, "signup.html", {"form": form})
