@@ -1,0 +1,371 @@
+"""The demo site in testproject/, through Django's test client and as its own processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from django_iron_session import iron
+from testproject import settings as site_settings
+from testproject.environment import (
+    DEVELOPMENT_ONLY_PASSWORD,
+    env_bool,
+    env_int,
+    env_list,
+    env_samesite,
+    iron_session,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpResponseBase
+    from pytest_django.fixtures import Settings
+
+PROJECT_DIR = Path(site_settings.__file__).resolve().parent.parent
+COOKIE = site_settings.SESSION_COOKIE_NAME
+PASSWORD = "a-long-enough-user-password-42"
+
+# What makes tests.settings serve the demo site instead of the test URLs.
+_SITE_SETTINGS = (
+    "ROOT_URLCONF",
+    "MIDDLEWARE",
+    "TEMPLATES",
+    "LOGIN_URL",
+    "LOGIN_REDIRECT_URL",
+    "LOGOUT_REDIRECT_URL",
+    "IRON_SESSION",
+    "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_AGE",
+)
+
+
+@pytest.fixture(autouse=True)
+def _demo_site(settings: Settings, db: None) -> None:
+    for name in _SITE_SETTINGS:
+        setattr(settings, name, getattr(site_settings, name))
+    # The real hasher takes a second per log-in; it is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def session_facts(client: Client) -> dict[str, Any]:
+    response = client.get("/session.json")
+    assert response.status_code == 200
+    facts: dict[str, Any] = response.json()
+    return facts
+
+
+def sign_up(client: Client, username: str = "ada") -> HttpResponseBase:
+    return client.post(
+        "/signup/", {"username": username, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def test_signing_up_creates_the_user_and_logs_them_in(client: Client) -> None:
+    response = sign_up(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    user = User.objects.get(username="ada")
+    assert session_facts(client)["user_id"] == user.pk
+
+
+def test_the_session_cookie_is_an_iron_session_seal_with_nothing_in_clear(
+    client: Client,
+) -> None:
+    sign_up(client, username="visible-name")
+    client.post("/counter/")
+
+    value = client.cookies[COOKIE].value
+    assert value.startswith("Fe26.2*")
+    assert value.endswith("~2")
+    assert "visible-name" not in value
+    assert "counter" not in value
+    assert "_auth_user_id" not in value
+
+
+def test_a_refused_sign_up_shows_the_form_again(client: Client) -> None:
+    response = client.post(
+        "/signup/", {"username": "ada", "password1": PASSWORD, "password2": "something else"}
+    )
+
+    assert response.status_code == 200
+    assert b'class="errorlist' in response.content
+    assert not User.objects.exists()
+    assert session_facts(client)["user_id"] is None
+
+
+def test_logging_in_with_the_right_password(client: Client) -> None:
+    user = User.objects.create_user("ada", password=PASSWORD)
+
+    response = client.post("/login/", {"username": "ada", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert session_facts(client)["user_id"] == user.pk
+
+
+def test_logging_in_with_a_wrong_password_is_refused(client: Client) -> None:
+    User.objects.create_user("ada", password=PASSWORD)
+
+    response = client.post("/login/", {"username": "ada", "password": "not-the-password"})
+
+    assert response.status_code == 200
+    assert session_facts(client)["user_id"] is None
+
+
+def test_logging_out_deletes_the_cookie(client: Client) -> None:
+    sign_up(client)
+
+    response = client.post("/logout/")
+
+    assert response.status_code == 302
+    deleted = response.cookies[COOKIE]
+    assert deleted.value == ""
+    assert deleted["max-age"] == 0
+    assert session_facts(client) == {
+        "session": {},
+        "user_id": None,
+        "cookie_bytes": 0,
+        "expiry_age": site_settings.SESSION_COOKIE_AGE,
+        "expire_at_browser_close": False,
+    }
+
+
+@pytest.mark.parametrize("path", ["/logout/", "/counter/", "/expiry/"])
+def test_state_changes_need_a_post(client: Client, path: str) -> None:
+    assert client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/logout/", "/counter/", "/expiry/", "/signup/", "/login/"])
+def test_posts_without_a_csrf_token_are_refused(path: str) -> None:
+    assert Client(enforce_csrf_checks=True).post(path, {"expiry": "30"}).status_code == 403
+
+
+def test_the_counter_counts_each_post(client: Client) -> None:
+    for _ in range(3):
+        response = client.post("/counter/")
+        assert response.status_code == 302
+
+    assert session_facts(client)["session"] == {"counter": 3}
+
+
+def test_the_session_page_shows_the_session_and_the_cookie_size(client: Client) -> None:
+    client.post("/counter/")
+    sent = f"{COOKIE}={client.cookies[COOKIE].value}"
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<pre id="session">{\n  &quot;counter&quot;: 1\n}</pre>' in page
+    assert f'<strong id="cookie-bytes">{len(sent.encode())}</strong>' in page
+    assert session_facts(client)["cookie_bytes"] == len(sent.encode())
+
+
+def test_the_session_page_shows_who_is_logged_in(client: Client) -> None:
+    sign_up(client)
+
+    page = client.get("/").content.decode()
+
+    user = User.objects.get(username="ada")
+    assert f'<strong id="user-id">{user.pk}</strong>' in page
+    assert "Logged in as ada" in page
+
+
+def test_expiry_in_seconds_is_the_cookies_max_age(client: Client) -> None:
+    response = client.post("/expiry/", {"expiry": "30"})
+
+    assert response.status_code == 302
+    assert response.cookies[COOKIE]["max-age"] == 30
+    facts = session_facts(client)
+    assert facts["expiry_age"] == 30
+    assert facts["expire_at_browser_close"] is False
+
+
+def test_expiry_at_browser_close_sets_a_cookie_without_max_age(client: Client) -> None:
+    response = client.post("/expiry/", {"expiry": "browser"})
+
+    cookie = response.cookies[COOKIE]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+    assert session_facts(client)["expire_at_browser_close"] is True
+
+
+def test_default_expiry_goes_back_to_session_cookie_age(client: Client) -> None:
+    client.post("/expiry/", {"expiry": "30"})
+
+    response = client.post("/expiry/", {"expiry": "default"})
+
+    assert response.cookies[COOKIE]["max-age"] == site_settings.SESSION_COOKIE_AGE
+    assert session_facts(client)["expiry_age"] == site_settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.parametrize("choice", ["", "0", "-5", "soon", "٣"])
+def test_an_unknown_expiry_is_a_bad_request(client: Client, choice: str) -> None:
+    assert client.post("/expiry/", {"expiry": choice}).status_code == 400
+
+
+def test_a_tampered_cookie_gives_a_logged_out_page_not_an_error(client: Client) -> None:
+    sign_up(client)
+    value = client.cookies[COOKIE].value
+    flipped = value[:40] + ("A" if value[40] != "A" else "B") + value[41:]
+    client.cookies[COOKIE] = flipped
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "Not logged in." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False), ("", False)],
+)
+def test_env_bool_reads_the_usual_spellings(value: str, expected: bool) -> None:
+    assert env_bool({"FLAG": value}, "FLAG", default=not expected) is expected
+
+
+def test_env_bool_refuses_anything_else() -> None:
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+        env_bool({"FLAG": "maybe"}, "FLAG", default=False)
+
+
+def test_unset_variables_give_the_defaults() -> None:
+    assert env_bool({}, "FLAG", default=True) is True
+    assert env_int({}, "AGE", 7) == 7
+    assert env_list({}, "HOSTS", ["a"]) == ["a"]
+    assert env_samesite({}, "SAMESITE", "Strict") == "Strict"
+
+
+def test_env_int() -> None:
+    assert env_int({"AGE": "30"}, "AGE", 7) == 30
+    with pytest.raises(ImproperlyConfigured, match="AGE must be an integer"):
+        env_int({"AGE": "thirty"}, "AGE", 7)
+
+
+def test_env_list_splits_on_commas() -> None:
+    assert env_list({"HOSTS": " a.test, ,b.test "}, "HOSTS", []) == ["a.test", "b.test"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("lax", "Lax"), ("Strict", "Strict"), ("None", "None"), ("false", False)],
+)
+def test_env_samesite(value: str, expected: str | bool) -> None:
+    assert env_samesite({"SAMESITE": value}, "SAMESITE", "Lax") == expected
+
+
+def test_env_samesite_refuses_anything_else() -> None:
+    with pytest.raises(ImproperlyConfigured, match="SAMESITE must be Lax, Strict, None or False"):
+        env_samesite({"SAMESITE": "sometimes"}, "SAMESITE", "Lax")
+
+
+def test_iron_session_without_a_password_uses_the_development_one() -> None:
+    assert iron_session({}) == {"PASSWORD": DEVELOPMENT_ONLY_PASSWORD}
+
+
+def test_iron_session_takes_a_plain_password() -> None:
+    password = "p" * 32
+    assert iron_session({"IRON_SESSION_PASSWORD": password}) == {"PASSWORD": password}
+
+
+def test_iron_session_takes_the_json_map_iron_session_takes() -> None:
+    passwords = {"1": "a" * 32, "2": "b" * 32}
+
+    assert iron_session({"IRON_SESSION_PASSWORD": json.dumps(passwords)}) == {"PASSWORD": passwords}
+
+
+def test_iron_session_refuses_broken_json_without_repeating_it() -> None:
+    with pytest.raises(ImproperlyConfigured) as raised:
+        iron_session({"IRON_SESSION_PASSWORD": '{"1": "secret-part'})
+
+    assert "secret-part" not in str(raised.value)
+
+
+def test_a_keyring_file_wins_over_a_password() -> None:
+    environ = {"IRON_SESSION_KEYRING_FILE": "/etc/site/keyring.json", "IRON_SESSION_PASSWORD": "x"}
+
+    assert iron_session(environ) == {"KEYRING_FILE": "/etc/site/keyring.json"}
+
+
+def _site_environment(**variables: str) -> dict[str, str]:
+    """The environment of a demo process: its own settings module, never the tests'."""
+    environ = {
+        name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"
+    }
+    return {**environ, **variables}
+
+
+def test_manage_py_checks_and_migrates_the_database_it_is_given(tmp_path: Path) -> None:
+    database = tmp_path / "site.sqlite3"
+    environ = _site_environment(DATABASE_PATH=str(database))
+    manage = [sys.executable, str(PROJECT_DIR / "manage.py")]
+
+    checked = subprocess.run(
+        [*manage, "check", "--fail-level", "WARNING"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    migrated = subprocess.run(
+        [*manage, "migrate", "--no-input"], env=environ, capture_output=True, text=True, check=False
+    )
+
+    assert checked.returncode == 0, checked.stderr
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applying auth.0001_initial... OK" in migrated.stdout
+    assert database.stat().st_size > 0
+
+
+_WSGI_REQUEST = """
+import json, sys
+from wsgiref.util import setup_testing_defaults
+from testproject.wsgi import application
+
+environ = {"PATH_INFO": "/session.json", "HTTP_HOST": "127.0.0.1", "HTTP_COOKIE": sys.argv[1]}
+setup_testing_defaults(environ)
+statuses = []
+body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+json.dump({"status": statuses[0], "body": json.loads(body)}, sys.stdout)
+"""
+
+
+def test_the_wsgi_application_serves_the_site_with_the_password_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    passwords = {"3": "c" * 32}
+    environ = _site_environment(
+        IRON_SESSION_PASSWORD=json.dumps(passwords),
+        DATABASE_PATH=str(tmp_path / "unused.sqlite3"),
+    )
+    cookie = f"sessionid={iron.seal_data({'counter': 5}, passwords, ttl=60)}"
+
+    served = subprocess.run(
+        [sys.executable, "-c", _WSGI_REQUEST, cookie],
+        cwd=PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert served.returncode == 0, served.stderr
+    assert json.loads(served.stdout) == {
+        "status": "200 OK",
+        "body": {
+            "session": {"counter": 5},
+            "user_id": None,
+            "cookie_bytes": len(cookie),
+            "expiry_age": 1209600,
+            "expire_at_browser_close": False,
+        },
+    }
