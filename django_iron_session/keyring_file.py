@@ -7,38 +7,186 @@ Its format is JSON, so that a Node app loads the same map in one line::
     {"passwords": {"1": "...", "2": "..."}, "retired": {"1": "2026-11-27T02:00:00+00:00"}}
 
 ``retired`` records when each password stopped sealing, for ``iron_rotate_password --prune``.
+Writers hold a lock on ``<file>.lock`` and replace the file atomically, so readers only ever
+see a whole file.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+import os
+import secrets
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+    from pathlib import Path
+
+#: iron's minimum; shorter passwords are refused by every implementation.
+MIN_PASSWORD_LENGTH = 32
+#: 43 base64url characters carry 258 bits.
+DEFAULT_PASSWORD_LENGTH = 43
 
 
 class KeyringFileError(Exception):
     """The keyring file is missing, unreadable or not in the expected format."""
 
 
-def read_keyring(path: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class KeyringContents:
+    """What a keyring file holds. The highest id seals; every id opens."""
+
+    passwords: Mapping[str, str]
+    retired: Mapping[str, datetime] = field(default_factory=dict)
+
+    @property
+    def newest_id(self) -> str | None:
+        return max(self.passwords, key=int, default=None)
+
+    def rotated(self, password: str, now: datetime) -> KeyringContents:
+        """Add ``password`` under the next id; every other password is retired as of ``now``."""
+        new_id = str(int(self.newest_id or 0) + 1)
+        return KeyringContents(
+            passwords={**self.passwords, new_id: password},
+            retired={key: self.retired.get(key, now) for key in self.passwords},
+        )
+
+    def prunable(self, now: datetime, older_than: timedelta) -> list[str]:
+        """Ids retired at least ``older_than`` before ``now``: every seal they made has expired."""
+        return [
+            key
+            for key, retired_at in self.retired.items()
+            if key != self.newest_id and now - retired_at >= older_than
+        ]
+
+    def without(self, ids: list[str]) -> KeyringContents:
+        return KeyringContents(
+            passwords={key: value for key, value in self.passwords.items() if key not in ids},
+            retired={key: value for key, value in self.retired.items() if key not in ids},
+        )
+
+    def to_json(self) -> str:
+        document = {
+            "passwords": dict(sorted(self.passwords.items(), key=lambda item: int(item[0]))),
+            "retired": {
+                key: self.retired[key].isoformat()
+                for key in sorted(self.retired, key=int)
+            },
+        }
+        return json.dumps(document, indent=2) + "\n"
+
+
+def generate_password(length: int = DEFAULT_PASSWORD_LENGTH) -> str:
+    """``length`` base64url characters from ``secrets``: 6 bits each."""
+    if length < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return secrets.token_urlsafe(length)[:length]
+
+
+def read_keyring(path: Path) -> KeyringContents:
+    document = _read_document(path)
+    passwords = _passwords_of(path, document)
+    retired = document.get("retired", {})
+    if not isinstance(retired, dict):
+        raise KeyringFileError(f"{path}: 'retired' must be an object")
+    return KeyringContents(
+        passwords,
+        {key: _retired_at(path, passwords, key, value) for key, value in retired.items()},
+    )
+
+
+def read_passwords(path: Path) -> dict[str, str]:
+    """Only the passwords: a running site needs nothing else, so nothing else can stop it."""
+    return _passwords_of(path, _read_document(path))
+
+
+def write_keyring(path: Path, contents: KeyringContents) -> None:
+    """Replace the file at once (readers see the old file or the new one), mode 0600.
+
+    Call it holding ``locked(path)``, after reading the file under the same lock.
+    """
+    try:
+        _replace(path, contents.to_json())
+    except OSError as error:
+        raise KeyringFileError(f"cannot write {path}: {error.strerror}") from None
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<file>.lock``, waiting for any other holder.
+
+    The lock file stays in place: removing it would let two writers lock two different files.
+    """
+    import fcntl  # POSIX only; imported here so that reading works everywhere
+
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise KeyringFileError(f"cannot open the lock file {lock_path}: {error.strerror}") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _replace(path: Path, text: str) -> None:
+    # mkstemp creates the file 0600, before any secret is written to it.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    # The rename itself is only durable once the directory is synced.
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _read_document(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise KeyringFileError(f"cannot read {path}: {error.strerror}") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise KeyringFileError(f"{path} is not valid JSON: {error}") from None
-    passwords = document.get("passwords") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        raise KeyringFileError(f"{path} has no 'passwords' object")
+    return document
+
+
+def _passwords_of(path: Path, document: dict[str, Any]) -> dict[str, str]:
+    passwords = document.get("passwords")
     if not isinstance(passwords, dict) or not passwords:
         raise KeyringFileError(f"{path} has no 'passwords' object")
     for key, value in passwords.items():
         if not (key.isascii() and key.isdigit()) or not isinstance(value, str):
             raise KeyringFileError(f"{path}: password ids must be integers and passwords strings")
-    retired = document.get("retired", {})
-    if not isinstance(retired, dict):
-        raise KeyringFileError(f"{path}: 'retired' must be an object")
-    return document
-
-
-def read_passwords(path: Path) -> dict[str, str]:
-    passwords: dict[str, str] = read_keyring(path)["passwords"]
     return passwords
+
+
+def _retired_at(path: Path, passwords: dict[str, str], key: str, value: Any) -> datetime:
+    if key not in passwords:
+        raise KeyringFileError(f"{path}: 'retired' names password {key}, which it does not hold")
+    try:
+        retired_at = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        retired_at = None
+    if retired_at is None or retired_at.tzinfo is None:
+        raise KeyringFileError(
+            f"{path}: 'retired' dates must be ISO 8601 with an offset, "
+            f"e.g. 2026-11-27T02:00:00+00:00 (password {key})"
+        )
+    return retired_at

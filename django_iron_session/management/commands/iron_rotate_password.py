@@ -1,0 +1,241 @@
+"""``manage.py iron_rotate_password``: a new sealing password, keeping the older ones."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from django_iron_session.conf import KeyringFilePasswords, get_config
+from django_iron_session.keyring_file import (
+    DEFAULT_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    KeyringContents,
+    KeyringFileError,
+    generate_password,
+    locked,
+    read_keyring,
+    write_keyring,
+)
+
+DRY_RUN = "Dry run: nothing written."
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a new password to the session keyring: it seals every session from now on, and "
+        "the older passwords stay so that sessions already out keep working. With "
+        "IRON_SESSION['KEYRING_FILE'] the file is updated in place and running processes "
+        "pick it up by themselves. Without it, the new password is printed as JSON "
+        '({"id": "password"}, the shape iron-session accepts) to add to '
+        "IRON_SESSION['PASSWORD']. Secrets already in use are printed only with "
+        "--show-secrets. Exit status: 0 done, 1 error (one line on stderr), 2 bad usage."
+    )
+
+    # The checks refuse a missing or broken keyring file, which this command must repair.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument(
+            "--init",
+            nargs="?",
+            const="",
+            metavar="PATH",
+            help="Create a keyring file instead of rotating: at PATH, or at "
+            "IRON_SESSION['KEYRING_FILE']. It holds the passwords of IRON_SESSION['PASSWORD'] "
+            "if set (so that sessions already out keep working after you switch the setting "
+            "to KEYRING_FILE), otherwise a new password. Refuses to overwrite a file.",
+        )
+        action.add_argument(
+            "--prune",
+            action="store_true",
+            help="Add no password; instead drop the passwords retired so long ago that every "
+            "session they sealed has expired. Never drops the newest. Needs a keyring file.",
+        )
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            metavar="SECONDS",
+            help="With --prune: drop passwords retired at least SECONDS ago. Default: "
+            "SESSION_COOKIE_AGE + IRON_SESSION's TIMESTAMP_SKEW + KEYRING_CHECK_INTERVAL. "
+            "Give more if sessions use request.session.set_expiry() with longer ages.",
+        )
+        parser.add_argument(
+            "--length",
+            type=int,
+            metavar="CHARACTERS",
+            help=f"Length of the new password (base64url, 6 bits a character). Default "
+            f"{DEFAULT_PASSWORD_LENGTH} (over 256 bits); at least {MIN_PASSWORD_LENGTH}.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would change, write nothing and print no new password.",
+        )
+        parser.add_argument(
+            "--show-secrets",
+            action="store_true",
+            help="Print the whole resulting password mapping as JSON on stdout, existing "
+            "passwords included (the report then goes to stderr).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["older_than"] is not None and not options["prune"]:
+            raise CommandError("--older-than goes with --prune")
+        if options["length"] is not None and options["prune"]:
+            raise CommandError("--length goes with a rotation, not with --prune")
+        try:
+            config = get_config()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
+        now = datetime.now(timezone.utc)
+        passwords = config.passwords
+        if options["init"] is not None:
+            if options["init"]:
+                path = Path(options["init"])
+            elif isinstance(passwords, KeyringFilePasswords):
+                path = passwords.path
+            else:
+                raise CommandError(
+                    "Say where to create the keyring file: --init PATH "
+                    "(then set IRON_SESSION['KEYRING_FILE'] to PATH in place of PASSWORD)"
+                )
+            self._change_file(path, None, options, now)
+        elif isinstance(passwords, KeyringFilePasswords):
+            older_than = _prune_age(passwords, config.options.timestamp_skew, options)
+            self._change_file(passwords.path, older_than, options, now)
+        else:
+            self._print_rotated_setting(options, now)
+
+    def _change_file(
+        self, path: Path, older_than: timedelta | None, options: dict[str, Any], now: datetime
+    ) -> None:
+        """Create, rotate or prune the file; ``older_than`` is None when creating it."""
+        try:
+            with locked(path):
+                if older_than is None:
+                    if path.exists():
+                        raise CommandError(f"{path} already exists; leave out --init to rotate")
+                    before = KeyringContents({})
+                    after = _initial_contents(options, now)
+                elif not path.exists():
+                    raise CommandError(f"{path} does not exist; create it with --init")
+                else:
+                    before = read_keyring(path)
+                    if options["prune"]:
+                        after = before.without(before.prunable(now, older_than))
+                    else:
+                        after = before.rotated(_new_password(options), now)
+                if after != before and not options["dry_run"]:
+                    write_keyring(path, after)
+        except KeyringFileError as error:
+            raise CommandError(f"{error} (the file was left as it was)") from None
+        report = self.stderr if options["show_secrets"] else self.stdout
+        if options["dry_run"]:
+            report.write(DRY_RUN)
+        elif after == before:
+            report.write(f"Nothing to change in {path}.")
+        else:
+            report.write(f"Updated {path}:")
+        for line in _describe(before, after, older_than):
+            report.write(line)
+        if options["show_secrets"]:
+            self.stdout.write(json.dumps(after.passwords))
+
+    def _print_rotated_setting(self, options: dict[str, Any], now: datetime) -> None:
+        if options["prune"]:
+            raise CommandError(
+                "--prune needs IRON_SESSION['KEYRING_FILE'], where retirement dates are kept; "
+                "with PASSWORD, remove an id yourself once SESSION_COOKIE_AGE has passed"
+            )
+        before = KeyringContents(_setting_passwords())
+        after = before.rotated(_new_password(options), now)
+        if options["dry_run"]:
+            self.stdout.write(DRY_RUN)
+            for line in _describe(before, after, older_than=None):
+                self.stdout.write(line)
+            return
+        for line in _describe(before, after, older_than=None):
+            self.stderr.write(line)
+        if options["show_secrets"]:
+            self.stdout.write(json.dumps(after.passwords))
+            self.stderr.write("Set IRON_SESSION['PASSWORD'] to the mapping above.")
+        else:
+            added = {
+                key: value for key, value in after.passwords.items() if key not in before.passwords
+            }
+            self.stdout.write(json.dumps(added))
+            self.stderr.write(
+                "Add the entry above to the mapping in IRON_SESSION['PASSWORD'], keeping the "
+                "ones there (--show-secrets prints the whole mapping). With "
+                "IRON_SESSION['KEYRING_FILE'] instead, this command updates the file itself "
+                "(create it with --init PATH)."
+            )
+
+
+def _prune_age(
+    passwords: KeyringFilePasswords, timestamp_skew: float, options: dict[str, Any]
+) -> timedelta:
+    """How long after its retirement a password may still open a live session: other
+    processes seal with it until they next look at the file, and seals live their age plus
+    the skew."""
+    if options["older_than"] is not None:
+        return timedelta(seconds=options["older_than"])
+    return timedelta(
+        seconds=settings.SESSION_COOKIE_AGE + timestamp_skew + passwords.check_interval
+    )
+
+
+def _new_password(options: dict[str, Any]) -> str:
+    try:
+        return generate_password(options["length"] or DEFAULT_PASSWORD_LENGTH)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def _initial_contents(options: dict[str, Any], now: datetime) -> KeyringContents:
+    passwords = _setting_passwords()
+    if not passwords:
+        return KeyringContents({}).rotated(_new_password(options), now)
+    newest_id = KeyringContents(passwords).newest_id
+    return KeyringContents(passwords, {key: now for key in passwords if key != newest_id})
+
+
+def _setting_passwords() -> dict[str, str]:
+    """IRON_SESSION['PASSWORD'] as iron-session reads it (get_config has checked its shape)."""
+    value = settings.IRON_SESSION.get("PASSWORD")
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"1": value}
+    return {str(key): password for key, password in value.items()}
+
+
+def _describe(
+    before: KeyringContents, after: KeyringContents, older_than: timedelta | None
+) -> list[str]:
+    """One line per password, no secrets: added, kept or dropped, and what it does now."""
+    lines = []
+    for key in sorted({*before.passwords, *after.passwords}, key=int):
+        if key not in after.passwords:
+            lines.append(f"  password {key}: dropped (retired {before.retired[key].isoformat()})")
+            continue
+        change = "kept" if key in before.passwords else "added"
+        if key == after.newest_id:
+            lines.append(f"  password {key}: {change}, seals new sessions")
+            continue
+        retired_at = after.retired.get(key)
+        if retired_at is None:
+            lines.append(f"  password {key}: {change}, no retirement date (a rotation adds one)")
+            continue
+        line = f"  password {key}: {change}, retired {retired_at.isoformat()}, opens older sessions"
+        if older_than is not None:
+            line += f"; --prune drops it from {(retired_at + older_than).isoformat()}"
+        lines.append(line)
+    return lines
