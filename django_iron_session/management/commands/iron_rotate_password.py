@@ -38,7 +38,7 @@ class Command(BaseCommand):
     )
 
     # The checks refuse a missing or broken keyring file, which this command must repair.
-    requires_system_checks: list[str] = []
+    requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
         action = parser.add_mutually_exclusive_group()

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         "2 bad usage."
     )
     # It must work on a site whose checks fail, to help find out why.
-    requires_system_checks: list[str] = []
+    requires_system_checks = ()
     # Tests hand in their own stdin, as with createsuperuser.
     stealth_options = ("stdin",)
 
