@@ -73,8 +73,7 @@ class KeyringContents:
         document = {
             "passwords": dict(sorted(self.passwords.items(), key=lambda item: int(item[0]))),
             "retired": {
-                key: self.retired[key].isoformat()
-                for key in sorted(self.retired, key=int)
+                key: self.retired[key].isoformat() for key in sorted(self.retired, key=int)
             },
         }
         return json.dumps(document, indent=2) + "\n"
