@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 
 
 class IronSessionConfig(AppConfig):
@@ -8,4 +9,7 @@ class IronSessionConfig(AppConfig):
     verbose_name = "Iron sessions"
 
     def ready(self) -> None:
-        from django_iron_session import checks  # noqa: F401 -- registers the checks
+        from django_iron_session import checks  # here: it imports the backend
+
+        register(checks.check_settings, Tags.security)
+        register(checks.check_deploy, Tags.security, deploy=True)

@@ -1,7 +1,8 @@
 """``SESSION_ENGINE = "django_iron_session.backend"``: the whole session sealed in its cookie.
 
 The cookie is what iron-session writes (an Iron seal under the newest password id, then
-``~2``), so a Node app with the same password reads and writes the same session.
+``~2``), so a Node app with the same password reads and writes the same session. The
+session's expiry is sealed with it and enforced on reading, to the second.
 """
 
 from __future__ import annotations
@@ -9,19 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpResponse
 
 from django_iron_session import iron
-from django_iron_session.conf import get_config
+from django_iron_session.conf import Config, get_config
 
 logger = logging.getLogger("django_iron_session")
 security_logger = logging.getLogger("django.security.SuspiciousSession")
 
-# Most that Django can add to ``name=value`` (expires, Max-Age, Path, Domain, flags):
-# below this, the exact Set-Cookie line need not be built to know it fits.
-_ATTRIBUTES_BOUND = 160
+_SEAL_START = iron.MAC_PREFIX + "*"
 
 
 class SessionTooLargeError(Exception):
@@ -29,37 +26,44 @@ class SessionTooLargeError(Exception):
 
 
 class SessionStore(SessionBase):
+    """Django's session API over a cookie that holds the sealed session itself.
+
+    ``session_key`` is the cookie's value. A cookie sealed under an older password id is
+    re-sealed under the newest one on the same response, read or not, so that rotating
+    passwords moves every active session over without logging anyone out.
+    """
+
+    # SessionBase's lazily loaded data, which django-stubs does not declare.
+    _session: dict[str, Any]
+    _session_cache: dict[str, Any]
+
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        self._config = get_config()
+        if self.session_key is not None:
+            self.modified = _sealing_id(self.session_key) not in (
+                None,
+                self._config.passwords.keyring().sealing_password().id,
+            )
+
     def load(self) -> dict[str, Any]:
-        config = get_config()
+        if self.session_key is None:
+            return {}
         try:
-            try:
-                opened = iron.open_data(
-                    self.session_key, config.passwords.keyring(), options=config.options
-                )
-            except iron.UnknownPasswordError:
-                # Another process may have rotated the keyring a moment ago.
-                opened = iron.open_data(
-                    self.session_key,
-                    config.passwords.keyring(refresh=True),
-                    options=config.options,
-                )
+            data = _open(self.session_key, self._config)
         except iron.IronError as error:
-            _log_rejected(error)
-            self.create()
+            _log_rejected(self.session_key, error)
+            # No key and no data: SessionMiddleware deletes the cookie unless the
+            # request writes a new session.
+            self._session_key = None
             return {}
-        if not isinstance(opened.data, dict):
-            security_logger.warning("Session cookie rejected: invalid (not an object)")
-            self.create()
-            return {}
-        if opened.password_id != config.passwords.keyring().sealing_password().id:
-            # Sealed under an older password: re-seal under the newest on this response.
-            self.modified = True
-        return opened.data
+        return data
 
     async def aload(self) -> dict[str, Any]:
         return self.load()
 
     def create(self) -> None:
+        # There is nothing to reserve: the cookie is the session.
         self.modified = True
 
     async def acreate(self) -> None:
@@ -73,13 +77,14 @@ class SessionStore(SessionBase):
         self.save(must_create)
 
     def exists(self, session_key: str | None = None) -> bool:
+        # No server-side store, so no key can collide with another session's.
         return False
 
     async def aexists(self, session_key: str | None = None) -> bool:
         return False
 
     def delete(self, session_key: str | None = None) -> None:
-        self._session_key = ""
+        self._session_key = None
         self._session_cache = {}
         self.modified = True
 
@@ -87,76 +92,83 @@ class SessionStore(SessionBase):
         self.delete(session_key)
 
     def cycle_key(self) -> None:
-        # The base class would drop the data along with the old key.
+        # A new seal is a new key; the base class would drop the data with the old key.
         self.save()
 
     async def acycle_key(self) -> None:
-        await self._aget_session()
         self.cycle_key()
 
     @classmethod
     def clear_expired(cls) -> None:
-        """Nothing to clear: expired cookies are refused by their own seal."""
+        """Nothing to clear: an expired cookie is refused by its own seal."""
 
     @classmethod
     async def aclear_expired(cls) -> None:
-        """Nothing to clear: expired cookies are refused by their own seal."""
+        """Nothing to clear: an expired cookie is refused by its own seal."""
 
     def _seal(self) -> str:
-        config = get_config()
-        # An age of 0 or less means "already expired", which Iron's ttl 0 would turn into
-        # "never expires".
+        config = self._config
+        # An age of 0 means "expires now"; Iron would read a ttl of 0 as "never".
         ttl = self.get_expiry_age() or -1
         value = iron.seal_data(
-            self._session,
-            config.passwords.keyring().sealing_password(),
-            ttl=ttl,
-            options=config.options,
+            self._session, config.passwords.keyring(), ttl=ttl, options=config.options
         )
         limit = config.cookie_size_limit
-        name = settings.SESSION_COOKIE_NAME
-        if len(name) + 1 + len(value) + _ATTRIBUTES_BOUND > limit:
-            size = self._set_cookie_size(name, value, ttl)
+        # Max-Age is at most len(str(ttl)) digits: check the exact size only near the limit.
+        if config.set_cookie_size(value, ttl) > limit:
+            max_age = None if self.get_expire_at_browser_close() else ttl
+            size = config.set_cookie_size(value, max_age)
             if size > limit:
-                raise SessionTooLargeError(self._too_large_message(name, size, limit))
+                raise SessionTooLargeError(self._too_large_message(size, limit))
         return value
 
-    def _set_cookie_size(self, name: str, value: str, max_age: int) -> int:
-        """Bytes of ``name=value; attributes`` as SessionMiddleware will set them."""
-        response = HttpResponse()
-        response.set_cookie(
-            name,
-            value,
-            max_age=None if self.get_expire_at_browser_close() else max_age,
-            domain=settings.SESSION_COOKIE_DOMAIN,
-            path=settings.SESSION_COOKIE_PATH,
-            secure=settings.SESSION_COOKIE_SECURE or None,
-            httponly=settings.SESSION_COOKIE_HTTPONLY or None,
-            samesite=settings.SESSION_COOKIE_SAMESITE,
-        )
-        return len(response.cookies[name].OutputString().encode())
-
-    def _too_large_message(self, name: str, size: int, limit: int) -> str:
+    def _too_large_message(self, size: int, limit: int) -> str:
         sizes = sorted(
             ((len(iron.serialize(value)), key) for key, value in self._session.items()),
             reverse=True,
         )
-        largest = ", ".join(f"{key!r} ({size} bytes)" for size, key in sizes[:3])
+        largest = ", ".join(f"{key!r} ({length} bytes)" for length, key in sizes[:3])
         return (
-            f"The session cookie {name!r} would be {size} bytes, over the limit of {limit} "
-            "(IRON_SESSION['COOKIE_SIZE_LIMIT']); browsers drop such cookies without a word. "
-            f"Largest session keys: {largest}. Keep ids in the session rather than objects."
+            f"The session cookie {self._config.cookie_name!r} would be {size} bytes, over the "
+            f"limit of {limit} (IRON_SESSION['COOKIE_SIZE_LIMIT']); browsers drop such "
+            f"cookies without a word. Largest session keys: {largest}. Keep ids in the "
+            "session rather than whole objects."
         )
 
 
-def _log_rejected(error: iron.IronError) -> None:
+def _sealing_id(value: str) -> str | None:
+    """The password id a seal names, read without opening it; None if it is no seal."""
+    if not value.startswith(_SEAL_START):
+        return None
+    end = value.find("*", len(_SEAL_START))
+    return None if end < 0 else value[len(_SEAL_START) : end]
+
+
+def _open(value: str, config: Config) -> dict[str, Any]:
+    try:
+        opened = iron.open_data(value, config.passwords.keyring(), options=config.options)
+    except iron.UnknownPasswordError:
+        # Another process may have just added a password to the keyring file.
+        opened = iron.open_data(
+            value, config.passwords.keyring(refresh=True), options=config.options
+        )
+    if not isinstance(opened.data, dict):
+        raise iron.InvalidSealError(f"The seal holds a {type(opened.data).__name__}, not a dict")
+    return opened.data
+
+
+def _log_rejected(value: str, error: iron.IronError) -> None:
+    """One line, never the cookie: routine causes quietly, forgery as a security event."""
     if error.reason == "expired":
         logger.debug("Session cookie rejected: expired")
     elif error.reason == "unknown-password":
         logger.warning(
-            "Session cookie rejected: unknown password (%s); was it removed from "
-            "IRON_SESSION too early?",
+            "Session cookie rejected: unknown password (%s); was it removed from the "
+            "keyring while its sessions were still alive?",
             error,
         )
+    elif not value.startswith(_SEAL_START):
+        # Another engine's cookie under the same name, e.g. left over from before a switch.
+        logger.info("Session cookie rejected: invalid (not an Iron seal)")
     else:
         security_logger.warning("Session cookie rejected: invalid (%s)", error)

@@ -1,3 +1,115 @@
 """System checks: ``django_iron_session.E001`` and up, ``W001`` and up."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.checks import CheckMessage, Error, Warning
+from django.utils.module_loading import import_string
+
+from django_iron_session.backend import SessionStore
+from django_iron_session.conf import keyring_file_problems, settings_problems
+
+if TYPE_CHECKING:
+    from django.apps import AppConfig
+
+ENGINE = "django_iron_session.backend"
+
+
+def _engine_is_ours() -> bool:
+    try:
+        store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    except ImportError:
+        return False
+    return isinstance(store, type) and issubclass(store, SessionStore)
+
+
+def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """IRON_SESSION is complete and usable, and agrees with SESSION_ENGINE."""
+    user = getattr(settings, "IRON_SESSION", None)
+    if not _engine_is_ours():
+        if user is None:
+            return []
+        return [
+            Warning(
+                f"IRON_SESSION is set but SESSION_ENGINE is {settings.SESSION_ENGINE!r}: "
+                "sessions are not sealed.",
+                hint=f'Set SESSION_ENGINE = "{ENGINE}", or remove IRON_SESSION.',
+                id="django_iron_session.W001",
+            )
+        ]
+    problems = settings_problems(user)
+    if not problems and isinstance(user, Mapping) and user.get("KEYRING_FILE") is not None:
+        problems = keyring_file_problems(user["KEYRING_FILE"])
+    messages: list[CheckMessage] = [
+        Error(problem.message, hint=problem.hint, id=f"django_iron_session.{problem.id}")
+        for problem in problems
+    ]
+    if _serializer() is not signing.JSONSerializer:
+        messages.append(
+            Error(
+                f"SESSION_SERIALIZER is {settings.SESSION_SERIALIZER!r}, but sealed sessions "
+                "are always JSON (the format iron-session reads).",
+                hint='Set SESSION_SERIALIZER = "django.contrib.sessions.serializers.'
+                'JSONSerializer" and keep only JSON values in the session.',
+                id="django_iron_session.E007",
+            )
+        )
+    return messages
+
+
+def _serializer() -> object:
+    try:
+        return import_string(settings.SESSION_SERIALIZER)
+    except ImportError:
+        return None
+
+
+def check_deploy(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """The session cookie's attributes protect it (``manage.py check --deploy``)."""
+    if not _engine_is_ours():
+        return []
+    messages: list[CheckMessage] = []
+    secure = settings.SESSION_COOKIE_SECURE
+    if not secure:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_SECURE is False: the cookie holding the whole session is "
+                "sent over plain HTTP, where anyone on the path can copy and replay it until "
+                "it expires.",
+                hint="Serve the site over HTTPS and set SESSION_COOKIE_SECURE = True.",
+                id="django_iron_session.W002",
+            )
+        )
+    if not settings.SESSION_COOKIE_HTTPONLY:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_HTTPONLY is False: any script on the page (including "
+                "injected ones) can read the session cookie and replay it elsewhere.",
+                hint="Set SESSION_COOKIE_HTTPONLY = True; Node apps read it server-side.",
+                id="django_iron_session.W003",
+            )
+        )
+    samesite = settings.SESSION_COOKIE_SAMESITE
+    if isinstance(samesite, str) and samesite.lower() == "none" and not secure:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_SAMESITE is 'None' without SESSION_COOKIE_SECURE: browsers "
+                "refuse such cookies, so no session survives a request.",
+                hint="Set SESSION_COOKIE_SECURE = True, or SESSION_COOKIE_SAMESITE = 'Lax'.",
+                id="django_iron_session.W004",
+            )
+        )
+    elif not samesite:
+        messages.append(
+            Warning(
+                "SESSION_COOKIE_SAMESITE is not set: the session cookie rides along on "
+                "cross-site requests in browsers that do not default to Lax.",
+                hint="Set SESSION_COOKIE_SAMESITE = 'Lax' (Django's default) or 'Strict'.",
+                id="django_iron_session.W005",
+            )
+        )
+    return messages
