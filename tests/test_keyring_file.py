@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import stat
+import subprocess
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import pytest
+
+from django_iron_session.keyring_file import (
+    DEFAULT_PASSWORD_LENGTH,
+    KeyringContents,
+    KeyringFileError,
+    generate_password,
+    locked,
+    read_keyring,
+    read_passwords,
+    write_keyring,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
+ONE = "password-one-" + "1" * 32
+TWO = "password-two-" + "2" * 32
+THREE = "password-three-" + "3" * 32
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# Reading
+
+
+def test_a_written_keyring_reads_back_the_same(tmp_path: Path) -> None:
+    contents = KeyringContents({"1": ONE, "2": TWO}, {"1": NOW})
+    path = tmp_path / "keyring.json"
+    write_keyring(path, contents)
+    assert read_keyring(path) == contents
+    assert read_passwords(path) == {"1": ONE, "2": TWO}
+
+
+def test_a_file_without_retired_dates_reads(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "keyring.json", json.dumps({"passwords": {"1": ONE}}))
+    assert read_keyring(path) == KeyringContents({"1": ONE}, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "is not valid JSON"),
+        ("[]", "has no 'passwords' object"),
+        ('{"passwords": {}}', "has no 'passwords' object"),
+        ('{"passwords": ["a"]}', "has no 'passwords' object"),
+        ('{"passwords": {"one": "' + ONE + '"}}', "password ids must be integers"),
+        ('{"passwords": {"1": 1}}', "passwords strings"),
+    ],
+)
+def test_a_file_with_bad_passwords_is_refused_with_the_reason(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write_text(tmp_path / "keyring.json", text)
+    for read in (read_keyring, read_passwords):
+        with pytest.raises(KeyringFileError, match=message) as raised:
+            read(path)
+        assert str(path) in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("retired", "message"),
+    [
+        (["1"], "'retired' must be an object"),
+        ({"3": "2026-11-27T02:00:00+00:00"}, "names password 3, which it does not hold"),
+        ({"1": "yesterday"}, "ISO 8601 with an offset"),
+        ({"1": 1764208800}, "ISO 8601 with an offset"),
+        ({"1": "2026-11-27T02:00:00"}, "ISO 8601 with an offset"),
+    ],
+)
+def test_bad_retired_dates_stop_a_rotation_but_not_the_running_site(
+    tmp_path: Path, retired: object, message: str
+) -> None:
+    document = {"passwords": {"1": ONE, "2": TWO}, "retired": retired}
+    path = write_text(tmp_path / "keyring.json", json.dumps(document))
+    with pytest.raises(KeyringFileError, match=message):
+        read_keyring(path)
+    assert read_passwords(path) == {"1": ONE, "2": TWO}
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    path.write_bytes(b'{"passwords": {"1": "\xff"}}')
+    with pytest.raises(KeyringFileError, match="is not valid JSON"):
+        read_keyring(path)
+
+
+def test_an_unreadable_file_is_refused_with_the_system_reason(tmp_path: Path) -> None:
+    # A directory, since the tests may run as root, who reads any file.
+    path = tmp_path / "keyring.json"
+    path.mkdir()
+    with pytest.raises(KeyringFileError, match=r"cannot read .*keyring.json: Is a directory"):
+        read_keyring(path)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KeyringFileError, match="No such file or directory"):
+        read_passwords(tmp_path / "missing.json")
+
+
+# The format, as Node reads it
+
+
+def test_the_file_is_json_with_ids_in_numeric_order(tmp_path: Path) -> None:
+    passwords = {str(key): f"{key:02}" + ONE for key in (10, 9, 1)}
+    path = tmp_path / "keyring.json"
+    write_keyring(path, KeyringContents(passwords, {"9": NOW, "1": NOW - DAY}))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert list(document["passwords"]) == ["1", "9", "10"]
+    assert document["retired"] == {
+        "1": "2026-11-26T02:00:00+00:00",
+        "9": "2026-11-27T02:00:00+00:00",
+    }
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+def test_node_loads_the_password_map_with_the_documented_line(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    write_keyring(path, KeyringContents({"1": ONE, "2": TWO}, {"1": NOW}))
+    script = (
+        'const fs = require("node:fs");'
+        'const password = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).passwords;'
+        "console.log(JSON.stringify(password));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script, str(path)], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(result.stdout) == {"1": ONE, "2": TWO}
+
+
+# Rotation and pruning
+
+
+def test_a_rotation_adds_the_next_id_and_retires_the_others_now() -> None:
+    before = KeyringContents({"1": ONE, "2": TWO}, {"1": NOW - DAY})
+    after = before.rotated(THREE, NOW)
+    assert after.passwords == {"1": ONE, "2": TWO, "3": THREE}
+    assert after.newest_id == "3"
+    assert after.retired == {"1": NOW - DAY, "2": NOW}
+    assert before.passwords == {"1": ONE, "2": TWO}
+
+
+def test_ids_are_compared_as_integers() -> None:
+    after = KeyringContents({"9": ONE, "10": TWO}).rotated(THREE, NOW)
+    assert after.newest_id == "11"
+    assert after.retired == {"9": NOW, "10": NOW}
+
+
+def test_the_first_password_is_id_1() -> None:
+    empty = KeyringContents({})
+    assert empty.newest_id is None
+    assert empty.rotated(ONE, NOW) == KeyringContents({"1": ONE}, {})
+
+
+def test_pruning_takes_a_password_retired_exactly_the_age_ago() -> None:
+    contents = KeyringContents({"1": ONE, "2": TWO, "3": THREE}, {"1": NOW - 14 * DAY, "2": NOW})
+    assert contents.prunable(NOW, 14 * DAY) == ["1"]
+
+
+def test_pruning_keeps_a_password_retired_a_moment_less_than_the_age_ago() -> None:
+    moment = timedelta(microseconds=1)
+    contents = KeyringContents({"1": ONE, "2": TWO}, {"1": NOW - 14 * DAY + moment})
+    assert contents.prunable(NOW, 14 * DAY) == []
+
+
+def test_pruning_never_takes_the_newest_nor_an_undated_password() -> None:
+    contents = KeyringContents({"1": ONE, "2": TWO, "3": THREE}, {"3": NOW - 30 * DAY})
+    assert contents.prunable(NOW, DAY) == []
+
+
+def test_without_drops_passwords_and_their_dates() -> None:
+    contents = KeyringContents({"1": ONE, "2": TWO, "3": THREE}, {"1": NOW, "2": NOW})
+    assert contents.without(["1"]) == KeyringContents({"2": TWO, "3": THREE}, {"2": NOW})
+
+
+# New passwords
+
+
+def test_a_new_password_is_43_url_safe_characters_by_default() -> None:
+    password = generate_password()
+    assert len(password) == DEFAULT_PASSWORD_LENGTH == 43
+    assert set(password) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert password != generate_password()
+
+
+@pytest.mark.parametrize("length", [32, 33, 100])
+def test_a_new_password_has_the_length_asked_for(length: int) -> None:
+    assert len(generate_password(length)) == length
+
+
+def test_a_new_password_is_never_shorter_than_32_characters() -> None:
+    with pytest.raises(ValueError, match="at least 32 characters"):
+        generate_password(31)
+
+
+# Writing
+
+
+def test_the_file_is_written_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    write_text(path, "{}").chmod(0o644)
+    write_keyring(path, KeyringContents({"1": ONE}))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert read_passwords(path) == {"1": ONE}
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    # A directory with something in it cannot be replaced by a file: the rename fails.
+    path = tmp_path / "keyring.json"
+    path.mkdir()
+    (path / "kept").write_text("x", encoding="utf-8")
+    with pytest.raises(KeyringFileError, match=r"cannot write .*keyring.json: Is a directory"):
+        write_keyring(path, KeyringContents({"1": ONE}))
+    assert sorted(os.listdir(tmp_path)) == ["keyring.json"]
+    assert os.listdir(path) == ["kept"]
+
+
+def test_a_write_into_a_missing_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KeyringFileError, match="No such file or directory"):
+        write_keyring(tmp_path / "missing" / "keyring.json", KeyringContents({"1": ONE}))
+
+
+# Locking
+
+
+def test_the_lock_is_exclusive_while_held(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    lock_path = tmp_path / "keyring.json.lock"
+    with locked(path):
+        assert stat.S_IMODE(lock_path.stat().st_mode) == 0o600
+        descriptor = os.open(lock_path, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(descriptor)
+    descriptor = os.open(lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(descriptor)
+    assert lock_path.exists()
+
+
+def test_a_lock_that_cannot_be_created_is_refused(tmp_path: Path) -> None:
+    with (
+        pytest.raises(KeyringFileError, match=r"cannot open the lock file .*keyring.json.lock"),
+        locked(tmp_path / "missing" / "keyring.json"),
+    ):
+        pytest.fail("locked without a lock file")
