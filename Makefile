@@ -1,0 +1,18 @@
+# The two commands of the README's quick start, and tox. The work is in scripts/.
+.PHONY: demo test tox
+
+# Set up .venv and serve the demo site on http://127.0.0.1:8000/
+demo:
+	scripts/setup-python.sh
+	scripts/demo.sh
+
+# Set up .venv, chromium, redis-server and the Node packages; run every test, ruff and mypy
+test:
+	scripts/setup-python.sh
+	scripts/setup-test-services.sh
+	scripts/test.sh
+
+# The unit tests on Python 3.10-3.13 x Django 5.2-6.1, and lint and types, with tox
+tox:
+	scripts/setup-python.sh
+	scripts/tox.sh
