@@ -1,5 +1,14 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+
+def whoami(request: HttpRequest) -> HttpResponse:
+    """The logged-in user's name, empty for an anonymous visitor."""
+    return HttpResponse(request.user.get_username())
+
+
+urlpatterns: list[URLPattern] = [
+    path("whoami/", whoami),
+]
