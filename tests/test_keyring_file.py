@@ -7,10 +7,11 @@ import shutil
 import stat
 import subprocess
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
+from django_iron_session import iron
 from django_iron_session.keyring_file import (
     DEFAULT_PASSWORD_LENGTH,
     KeyringContents,
@@ -21,9 +22,6 @@ from django_iron_session.keyring_file import (
     read_passwords,
     write_keyring,
 )
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -129,19 +127,38 @@ def test_the_file_is_json_with_ids_in_numeric_order(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
-def test_node_loads_the_password_map_with_the_documented_line(tmp_path: Path) -> None:
+INTEROP = Path(__file__).resolve().parent / "interop"
+
+
+@pytest.mark.interop
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (INTEROP / "node_modules" / "iron-session9").is_dir(),
+    reason="needs Node.js and `npm ci` in tests/interop",
+)
+def test_iron_session_uses_the_map_that_the_documented_line_loads(tmp_path: Path) -> None:
     path = tmp_path / "keyring.json"
     write_keyring(path, KeyringContents({"1": ONE, "2": TWO}, {"1": NOW}))
-    script = (
-        'const fs = require("node:fs");'
-        'const password = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).passwords;'
-        "console.log(JSON.stringify(password));"
-    )
+    script = """
+        import fs from "node:fs";
+        import { sealData, unsealData } from "iron-session9";
+        const password = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).passwords;
+        const opened = await unsealData(process.argv[2], { password });
+        const sealed = await sealData({ from: "node" }, { password });
+        console.log(JSON.stringify({ opened, sealed }));
+    """
+    from_django = iron.seal_data({"from": "django"}, read_passwords(path))
     result = subprocess.run(
-        ["node", "-e", script, str(path)], capture_output=True, text=True, check=True, timeout=60
+        ["node", "--input-type=module", "-e", script, str(path), from_django],
+        cwd=INTEROP,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
-    assert json.loads(result.stdout) == {"1": ONE, "2": TWO}
+    answer = json.loads(result.stdout)
+    assert answer["opened"] == {"from": "django"}
+    from_node = iron.open_data(answer["sealed"], read_passwords(path))
+    assert (from_node.data, from_node.password_id) == ({"from": "node"}, "2")
 
 
 # Rotation and pruning
