@@ -8,6 +8,8 @@ session's expiry is sealed with it and enforced on reading, to the second.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -108,15 +110,21 @@ class SessionStore(SessionBase):
 
     def _seal(self) -> str:
         config = self._config
-        # An age of 0 means "expires now"; Iron would read a ttl of 0 as "never".
-        ttl = self.get_expiry_age() or -1
+        expires_at = self.get_expiry_date().timestamp()
+        # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
+        # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
+        ttl = math.floor(expires_at - time.time()) or -1
         value = iron.seal_data(
-            self._session, config.passwords.keyring(), ttl=ttl, options=config.options
+            self._session,
+            config.passwords.keyring(),
+            ttl=ttl,
+            now=expires_at - ttl,
+            options=config.options,
         )
         limit = config.cookie_size_limit
-        # Max-Age is at most len(str(ttl)) digits: check the exact size only near the limit.
+        # Max-Age has at most the digits of ttl: the exact size is needed only near the limit.
         if config.set_cookie_size(value, ttl) > limit:
-            max_age = None if self.get_expire_at_browser_close() else ttl
+            max_age = None if self.get_expire_at_browser_close() else self.get_expiry_age()
             size = config.set_cookie_size(value, max_age)
             if size > limit:
                 raise SessionTooLargeError(self._too_large_message(size, limit))

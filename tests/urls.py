@@ -1,7 +1,35 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
+
+
+def session_read(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(dict(request.session.items()))
+
+
+def session_write(request: HttpRequest) -> JsonResponse:
+    """Stores every query parameter; ``expiry`` (seconds) goes to ``set_expiry``."""
+    for key in request.GET:
+        if key == "expiry":
+            request.session.set_expiry(int(request.GET[key]))
+        else:
+            request.session[key] = request.GET[key]
+    return JsonResponse(dict(request.session.items()))
+
+
+def session_flush(request: HttpRequest) -> HttpResponse:
+    request.session.flush()
+    return HttpResponse()
+
+
+def session_cycle(request: HttpRequest) -> HttpResponse:
+    request.session.cycle_key()
+    return HttpResponse()
+
+
+def session_untouched(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
 
 
 def whoami(request: HttpRequest) -> HttpResponse:
@@ -10,5 +38,10 @@ def whoami(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("session/", session_read),
+    path("session/write/", session_write),
+    path("session/flush/", session_flush),
+    path("session/cycle/", session_cycle),
+    path("session/untouched/", session_untouched),
     path("whoami/", whoami),
 ]
