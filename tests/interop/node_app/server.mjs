@@ -22,6 +22,9 @@ function password() {
   return value.trimStart().startsWith("{") ? JSON.parse(value) : value;
 }
 
+// Django's SESSION_COOKIE_SAMESITE: Lax, Strict, None, or False for no attribute.
+const sameSite = (value) => (value.toLowerCase() === "false" ? false : value.toLowerCase());
+
 // The options that match Django's settings; the README shows this function.
 function sessionOptions() {
   const age = Number(env.SESSION_COOKIE_AGE ?? 1209600); // Django's default: two weeks
@@ -32,8 +35,8 @@ function sessionOptions() {
     cookieOptions: {
       maxAge: age, // as Django sets it; iron-session's default would be ttl - 60
       httpOnly: true,
-      secure: env.SESSION_COOKIE_SECURE === "true",
-      sameSite: (env.SESSION_COOKIE_SAMESITE ?? "Lax").toLowerCase(),
+      secure: ["1", "true", "yes", "on"].includes((env.SESSION_COOKIE_SECURE ?? "").toLowerCase()),
+      sameSite: sameSite(env.SESSION_COOKIE_SAMESITE ?? "Lax"),
       path: "/",
     },
   };

@@ -1,0 +1,80 @@
+"""Fixtures that start the demo site under gunicorn, the Node app and chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.browser import Browser, chromium
+from tests.e2e.servers import (
+    ServerProcess,
+    environment_for_site,
+    manage,
+    migrate,
+    new_password,
+    start_gunicorn,
+    write_keyring,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+USERNAME = "alice"
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the user ``alice``, copied for each site."""
+    path = tmp_path_factory.mktemp("template") / "db.sqlite3"
+    env = environment_for_site(path, DJANGO_SUPERUSER_PASSWORD=PASSWORD)
+    migrate(env)
+    result = manage(
+        env, "createsuperuser", "--noinput", "--username", USERNAME, "--email", "a@example.com"
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"createsuperuser failed:\n{result.stderr}")
+    return path
+
+
+def copy_database(template: Path, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(template, directory / "db.sqlite3"))
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path) -> Path:
+    path = tmp_path / "keyring.json"
+    write_keyring(path, {1: new_password()})
+    return path
+
+
+@pytest.fixture
+def site_settings(request: pytest.FixtureRequest) -> dict[str, str]:
+    """testproject's environment variables for ``site``: parametrize it with ``indirect``."""
+    settings: dict[str, str] = getattr(request, "param", {})
+    return settings
+
+
+@pytest.fixture
+def site_env(
+    migrated_database: Path, keyring_file: Path, tmp_path: Path, site_settings: dict[str, str]
+) -> dict[str, str]:
+    database = copy_database(migrated_database, tmp_path / "site")
+    return environment_for_site(database, keyring_file=keyring_file, **site_settings)
+
+
+@pytest.fixture
+def site(site_env: dict[str, str], tmp_path: Path) -> Iterator[ServerProcess]:
+    """testproject under gunicorn (2 workers) on a free port, sessions in the keyring file."""
+    with start_gunicorn(site_env, tmp_path / "gunicorn.log") as server:
+        yield server
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    with chromium(tmp_path / "chromium-profile") as started:
+        yield started

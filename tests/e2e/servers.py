@@ -1,0 +1,233 @@
+"""Real server processes on 127.0.0.1 for the end-to-end tests and the load benchmark."""
+
+from __future__ import annotations
+
+import http.client
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from types import TracebackType
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+TESTPROJECT_DIR = REPO_DIR / "testproject"
+INTEROP_DIR = REPO_DIR / "tests" / "interop"
+NODE_APP = INTEROP_DIR / "node_app" / "server.mjs"
+START_TIMEOUT = 30.0
+
+
+def require(available: bool, what: str) -> None:
+    """Skip with a visible reason when a component is missing; under CI, fail instead."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, and CI must run these tests")
+    pytest.skip(f"{what} is missing")
+
+
+def require_executable(path: str) -> str:
+    found = shutil.which(path)
+    require(found is not None, path)
+    assert found is not None
+    return found
+
+
+def require_node_packages() -> str:
+    node = require_executable("node")
+    require(
+        (INTEROP_DIR / "node_modules" / "iron-session9").is_dir(),
+        "tests/interop/node_modules (run npm ci in tests/interop)",
+    )
+    return node
+
+
+def require_gunicorn() -> None:
+    require(importlib.util.find_spec("gunicorn") is not None, "gunicorn (pip install gunicorn)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def write_keyring(path: Path, passwords: Mapping[int, str]) -> None:
+    """A keyring file as ``iron_rotate_password`` writes it, for a site's first start."""
+    document = {"passwords": {str(key): value for key, value in passwords.items()}}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    path.chmod(0o600)
+
+
+class ServerProcess:
+    """A server started on a free port of 127.0.0.1, stopped on ``close``.
+
+    Its output goes to a log file, shown when it fails to start so the test says why.
+    """
+
+    def __init__(
+        self, command: Sequence[str], env: Mapping[str, str], port: int, log: Path
+    ) -> None:
+        self.port = port
+        self.log = log
+        with log.open("wb") as output:
+            self._process = subprocess.Popen(
+                command,
+                env=dict(env),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_until_listening()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"server exited at start:\n{self.log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.close()
+        raise RuntimeError(f"server not listening after {START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            # The whole process group (gunicorn's workers too); SIGINT is gunicorn's quick
+            # shutdown, where SIGTERM would wait for open keep-alive connections.
+            os.killpg(self._process.pid, signal.SIGINT)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def environment_for_site(
+    database: Path, *, keyring_file: Path | None = None, **settings: str
+) -> dict[str, str]:
+    """The environment for testproject: ``settings`` are its variables (see its settings.py)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "testproject.settings",
+        "DATABASE_PATH": str(database),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECRET_KEY": new_password(),
+        **settings,
+    }
+    if keyring_file is not None:
+        env["IRON_SESSION_KEYRING_FILE"] = str(keyring_file)
+    return env
+
+
+def manage(env: Mapping[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``testproject/manage.py`` in its own process, with the site's environment."""
+    return subprocess.run(
+        [sys.executable, str(TESTPROJECT_DIR / "manage.py"), *arguments],
+        env=dict(env),
+        cwd=TESTPROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def migrate(env: Mapping[str, str]) -> None:
+    result = manage(env, "migrate", "--noinput")
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stderr}")
+
+
+def start_gunicorn(
+    env: Mapping[str, str], log: Path, *, workers: int = 2, threads: int = 4
+) -> ServerProcess:
+    """testproject under gunicorn's threaded workers: chromium keeps idle connections open,
+    which would each hold a whole sync worker."""
+    require_gunicorn()
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        str(TESTPROJECT_DIR),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        # Its default control socket is one path for every gunicorn of the user.
+        "--no-control-socket",
+        "testproject.wsgi",
+    ]
+    return ServerProcess(command, env, port, log)
+
+
+def start_node_app(
+    env: Mapping[str, str], log: Path, *, iron_session_version: int
+) -> ServerProcess:
+    node = require_node_packages()
+    port = free_port()
+    node_env = {
+        **env,
+        "PORT": str(port),
+        "IRON_SESSION_NODE_VERSION": str(iron_session_version),
+    }
+    return ServerProcess([node, str(NODE_APP)], node_env, port, log)
+
+
+def http_get(
+    base_url: str, path: str, cookie: str | None = None
+) -> tuple[int, dict[str, str], str]:
+    """A GET outside the browser: status, headers (lower-case names) and body."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        headers = {"Cookie": cookie} if cookie is not None else {}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
