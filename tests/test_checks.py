@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from django.core.checks import Error, Warning, run_checks
+from django.core.management import call_command
+
+from django_iron_session.backend import SessionStore as IronSessionStore
+from tests.conftest import PASSWORD
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from django.core.checks import CheckMessage
+    from pytest_django import Settings
+
+
+def our_messages(*, deploy: bool = False) -> list[CheckMessage]:
+    return [
+        message
+        for message in run_checks(include_deployment_checks=deploy)
+        if (message.id or "").startswith("django_iron_session.")
+    ]
+
+
+def our_ids(*, deploy: bool = False) -> list[str]:
+    return [
+        str(message.id).removeprefix("django_iron_session.")
+        for message in our_messages(deploy=deploy)
+    ]
+
+
+def test_the_test_settings_pass() -> None:
+    assert our_ids() == []
+    call_command("check")
+
+
+def test_every_message_has_a_hint(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": {"a": "short", 1: 5}, "OOPS": 1}
+    settings.SESSION_SERIALIZER = "tests.NoSuchSerializer"
+    settings.SESSION_COOKIE_HTTPONLY = False
+    settings.SESSION_COOKIE_SAMESITE = "None"
+
+    messages = our_messages(deploy=True)
+
+    assert len(messages) == 8
+    assert all(message.hint for message in messages)
+    assert all(PASSWORD not in f"{message.msg} {message.hint}" for message in messages)
+
+
+def test_missing_iron_session_is_an_error(settings: Settings) -> None:
+    del settings.IRON_SESSION
+
+    [message] = our_messages()
+
+    assert isinstance(message, Error)
+    assert message.id == "django_iron_session.E001"
+
+
+@pytest.mark.parametrize(
+    ("iron_session", "expected"),
+    [
+        ({}, ["E002"]),
+        ({"PASSWORD": "short"}, ["E005"]),
+        ({"PASSWORD": {"new": PASSWORD}}, ["E004"]),
+        ({"PASSWORD": {1: 12345}}, ["E003"]),
+        ({"PASSWORD": PASSWORD, "COOKIE_SIZE_LIMIT": -1}, ["E006"]),
+    ],
+    ids=["no password", "short", "word id", "not a string", "bad value"],
+)
+def test_password_and_value_errors(
+    settings: Settings, iron_session: dict[str, object], expected: list[str]
+) -> None:
+    settings.IRON_SESSION = iron_session
+
+    assert our_ids() == expected
+
+
+def test_an_unusable_keyring_file_is_an_error(settings: Settings, tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    settings.IRON_SESSION = {"KEYRING_FILE": str(keyring)}
+    assert our_ids() == ["E008"]
+
+    keyring.write_text(json.dumps({"passwords": {"1": "short"}}), encoding="utf-8")
+    assert our_ids() == ["E005"]
+
+    keyring.write_text(json.dumps({"passwords": {"1": PASSWORD}}), encoding="utf-8")
+    assert our_ids() == []
+
+
+@pytest.mark.parametrize(
+    "serializer",
+    ["django.contrib.sessions.serializers.PickleSerializer", "tests.NoSuchSerializer"],
+    ids=["not JSON", "not importable"],
+)
+def test_a_serializer_other_than_json_is_an_error(settings: Settings, serializer: str) -> None:
+    settings.SESSION_SERIALIZER = serializer
+
+    assert our_ids() == ["E007"]
+
+
+def test_the_core_json_serializer_is_fine(settings: Settings) -> None:
+    settings.SESSION_SERIALIZER = "django.core.signing.JSONSerializer"
+
+    assert our_ids() == []
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.signed_cookies", "no.such.engine"],
+    ids=["another engine", "not importable"],
+)
+def test_iron_session_for_another_engine_is_a_warning(settings: Settings, engine: str) -> None:
+    settings.SESSION_ENGINE = engine
+
+    [message] = our_messages(deploy=True)
+
+    assert isinstance(message, Warning)
+    assert message.id == "django_iron_session.W001"
+
+
+def test_another_engine_without_iron_session_is_not_our_business(settings: Settings) -> None:
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    del settings.IRON_SESSION
+
+    assert our_ids(deploy=True) == []
+
+
+def test_a_subclass_of_our_store_counts_as_ours(settings: Settings) -> None:
+    settings.SESSION_ENGINE = "tests.test_checks"  # its SessionStore, below
+
+    assert our_ids() == []
+
+
+# --- manage.py check --deploy -------------------------------------------------------------------
+
+
+def test_the_deploy_checks_are_only_for_deploy(settings: Settings) -> None:
+    settings.SESSION_COOKIE_SECURE = False
+
+    assert our_ids() == []
+    assert our_ids(deploy=True) == ["W002"]
+
+
+@pytest.mark.parametrize(
+    ("cookie_settings", "expected"),
+    [
+        ({"SESSION_COOKIE_SECURE": True}, []),
+        ({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": "Strict"}, []),
+        ({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": "None"}, []),
+        ({"SESSION_COOKIE_SECURE": False}, ["W002"]),
+        ({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": False}, ["W003"]),
+        ({"SESSION_COOKIE_SECURE": False, "SESSION_COOKIE_SAMESITE": "none"}, ["W002", "W004"]),
+        ({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": False}, ["W005"]),
+        ({"SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_SAMESITE": None}, ["W005"]),
+    ],
+    ids=[
+        "secure",
+        "strict",
+        "none and secure",
+        "not secure",
+        "not httponly",
+        "none without secure",
+        "samesite false",
+        "samesite unset",
+    ],
+)
+def test_insecure_cookie_settings_are_deploy_warnings(
+    settings: Settings, cookie_settings: dict[str, object], expected: list[str]
+) -> None:
+    for name, value in cookie_settings.items():
+        setattr(settings, name, value)
+
+    assert our_ids(deploy=True) == expected
+
+
+class SessionStore(IronSessionStore):
+    """An engine module of a project that extends ours (see the subclass test)."""
