@@ -6,7 +6,7 @@ seconds with its 14-day default), which is what a Node app's ``sealData``/``unse
 and ``getIronSession`` read and write.
 
 Times are seconds since the epoch (floats), like ``time.time()``; the token itself holds
-milliseconds, as Node does.
+milliseconds, as Node does. Every failure, whatever the input, is an ``IronError``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple, TypeAlias
@@ -34,6 +35,7 @@ __all__ = [
     "IronError",
     "Keyring",
     "Options",
+    "OptionsError",
     "Password",
     "PasswordError",
     "UnknownPasswordError",
@@ -56,8 +58,11 @@ DEFAULT_SESSION_TTL = 14 * 24 * 3600
 _KEY_BYTES = {"aes-256-cbc": 32, "aes-128-ctr": 16}
 _INTEGRITY_KEY_BYTES = 32
 _IV_BYTES = 16
+_MAX_SALT_BITS = 8192
+#: JavaScript writes 1e21 and up in exponent notation, so no sealer writes more digits.
+_MAX_EXPIRATION_DIGITS = 21
 _ID_RE = re.compile(r"[A-Za-z0-9_]+")  # JS /^\w+$/ is ASCII-only
-_DIGITS_RE = re.compile(r"[0-9]+")
+_EXPIRATION_RE = re.compile(rf"[0-9]{{1,{_MAX_EXPIRATION_DIGITS}}}")
 _BASE64URL_RE = re.compile(r"[A-Za-z0-9_-]*")
 
 
@@ -84,7 +89,15 @@ class UnknownPasswordError(IronError):
 
 
 class PasswordError(IronError):
-    """A password is unusable: empty, too short, or with an id Iron cannot carry."""
+    """A password is unusable: empty, too short, of the wrong type, or with a bad id."""
+
+
+class OptionsError(IronError, ValueError):
+    """An ``Options`` value Iron cannot work with (also a ``ValueError``, as it always was)."""
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -103,14 +116,20 @@ class Options:
     localtime_offset: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.algorithm not in _KEY_BYTES:
-            raise ValueError(f"Unknown algorithm: {self.algorithm}")
+        if not isinstance(self.algorithm, str) or self.algorithm not in _KEY_BYTES:
+            raise OptionsError(f"Unknown algorithm: {self.algorithm}")
         for name in ("encryption_salt_bits", "integrity_salt_bits"):
-            if not 1 <= getattr(self, name) <= 8192:
-                raise ValueError(f"{name} must be between 1 and 8192")
+            value = getattr(self, name)
+            if not _is_int(value) or not 1 <= value <= _MAX_SALT_BITS:
+                raise OptionsError(f"{name} must be an integer from 1 to {_MAX_SALT_BITS}")
         for name in ("encryption_iterations", "integrity_iterations", "min_password_length"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
+                raise OptionsError(f"{name} must be an integer of at least 1")
+        for name in ("timestamp_skew", "localtime_offset"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise OptionsError(f"{name} must be a finite number of seconds")
 
 
 DEFAULT_OPTIONS = Options()
@@ -134,37 +153,44 @@ def _check_length(text_length: int | None, min_length: int) -> None:
         raise PasswordError(f"Password string too short (min {min_length} characters required)")
 
 
+def _pbkdf2(material: bytes, salt: str, iterations: int, length: int) -> bytes:
+    # Iron's salt is the hex *text* in the token, not the bytes it spells.
+    return hashlib.pbkdf2_hmac("sha1", material, salt.encode(), iterations, length)
+
+
+# A session cookie comes back unchanged on request after request: its keys are worth
+# remembering. Sealing never uses this: its salts are fresh and would only evict these.
+_remembered_pbkdf2 = lru_cache(maxsize=1024)(_pbkdf2)
+
+
 class _Secret:
-    """One secret, encoded once: a string for PBKDF2 or a raw key."""
+    """One secret, encoded once: text stretched with PBKDF2, or a raw key."""
 
     __slots__ = ("is_key", "material", "text_length")
 
-    def __init__(self, secret: str | bytes, min_length: int) -> None:
-        if not secret:
-            raise PasswordError("Empty password")
+    def __init__(self, secret: object, min_length: int) -> None:
+        self.text_length: int | None = None
         if isinstance(secret, str):
-            self.text_length = _utf16_length(secret)
-            _check_length(self.text_length, min_length)
             self.is_key = False
             self.material = _utf8(secret)
+            self.text_length = _utf16_length(secret)
         elif isinstance(secret, (bytes, bytearray, memoryview)):
-            self.text_length = None
             self.is_key = True
             self.material = bytes(secret)
+        elif secret is None:
+            raise PasswordError("Empty password")
         else:
             raise PasswordError(f"A password must be str or bytes, not {type(secret).__name__}")
+        if not self.material:
+            raise PasswordError("Empty password")
+        _check_length(self.text_length, min_length)
 
-    def key(self, salt: str, iterations: int, length: int) -> bytes:
+    def key(self, salt: str, iterations: int, length: int, *, remember: bool) -> bytes:
         if self.is_key:
             return self.material
+        if remember:
+            return _remembered_pbkdf2(self.material, salt, iterations, length)
         return _pbkdf2(self.material, salt, iterations, length)
-
-
-@lru_cache(maxsize=1024)
-def _pbkdf2(material: bytes, salt: str, iterations: int, length: int) -> bytes:
-    # Iron's salt is the hex *text* in the token, not the bytes it spells. A session cookie
-    # comes back unchanged on request after request, so its keys are worth remembering.
-    return hashlib.pbkdf2_hmac("sha1", material, salt.encode(), iterations, length)
 
 
 class Password:
@@ -172,8 +198,9 @@ class Password:
 
     ``Password(secret)`` uses one secret for both keys; ``encryption=``/``integrity=``
     give separate ones. A ``str`` is stretched with PBKDF2 (at least ``min_length``
-    characters, counted as JavaScript counts them); ``bytes`` are used as the key itself.
-    ``id`` is written into the seal so that a keyring can find the password again.
+    characters, counted as JavaScript counts them); ``bytes`` are used as the key itself
+    (32 bytes; 16 for an aes-128-ctr encryption key). ``id`` is written into the seal so
+    that a keyring can find the password again.
     """
 
     __slots__ = ("_encryption", "_integrity", "_shortest", "id")
@@ -182,69 +209,80 @@ class Password:
         self,
         secret: str | bytes | None = None,
         *,
-        id: str = "",  # noqa: A002 -- Iron's own name for it
+        id: str = "",
         encryption: str | bytes | None = None,
         integrity: str | bytes | None = None,
         min_length: int = DEFAULT_OPTIONS.min_password_length,
     ) -> None:
-        if id and not _ID_RE.fullmatch(id):
-            raise PasswordError("Invalid password id")
-        self.id = id
+        self.id = _checked_id(id)
+        if not _is_int(min_length):
+            raise PasswordError("min_length must be an integer")
         if secret is not None:
-            encryption = integrity = secret
-        if not encryption or not integrity:
-            raise PasswordError("Empty password")
-        self._encryption = _Secret(encryption, min_length)
-        self._integrity = (
-            self._encryption if integrity is encryption else _Secret(integrity, min_length)
-        )
-        lengths = [s.text_length for s in (self._encryption, self._integrity) if s.text_length]
+            if encryption is not None or integrity is not None:
+                raise PasswordError("Give one secret, or encryption and integrity, not both")
+            self._encryption = self._integrity = _Secret(secret, min_length)
+        else:
+            self._encryption = _Secret(encryption, min_length)
+            self._integrity = _Secret(integrity, min_length)
+        lengths = [
+            s.text_length for s in (self._encryption, self._integrity) if s.text_length is not None
+        ]
         self._shortest = min(lengths) if lengths else None
 
     def __repr__(self) -> str:
         return f"Password(id={self.id!r}, secret=<hidden>)"
 
+    def _renamed(self, id: str) -> Password:
+        renamed = object.__new__(Password)
+        renamed.id = _checked_id(id)
+        renamed._encryption = self._encryption
+        renamed._integrity = self._integrity
+        renamed._shortest = self._shortest
+        return renamed
+
     def _check(self, options: Options) -> None:
         _check_length(self._shortest, options.min_password_length)
 
-    def _encryption_key(self, salt: str, options: Options) -> bytes:
+    def _encryption_key(self, salt: str, options: Options, *, remember: bool) -> bytes:
         size = _KEY_BYTES[options.algorithm]
-        key = self._encryption.key(salt, options.encryption_iterations, size)
+        key = self._encryption.key(salt, options.encryption_iterations, size, remember=remember)
         if len(key) != size:
-            raise PasswordError(f"Key buffer (password) must be {size} bytes for {options.algorithm}")
+            if len(key) < size:
+                raise PasswordError("Key buffer (password) too small")
+            raise PasswordError(f"Invalid key length: {options.algorithm} needs {size} bytes")
         return key
 
-    def _integrity_key(self, salt: str, options: Options) -> bytes:
-        key = self._integrity.key(salt, options.integrity_iterations, _INTEGRITY_KEY_BYTES)
+    def _integrity_key(self, salt: str, options: Options, *, remember: bool) -> bytes:
+        key = self._integrity.key(
+            salt, options.integrity_iterations, _INTEGRITY_KEY_BYTES, remember=remember
+        )
         if len(key) < _INTEGRITY_KEY_BYTES:
             raise PasswordError("Key buffer (password) too small")
         return key
+
+
+def _checked_id(id: object) -> str:
+    if not isinstance(id, str) or (id and not _ID_RE.fullmatch(id)):
+        raise PasswordError("Invalid password id")
+    return id
 
 
 PasswordInput: TypeAlias = "str | bytes | Password"
 KeyringInput: TypeAlias = "Keyring | Mapping[str, PasswordInput] | Mapping[int, PasswordInput]"
 
 
-def _as_password(value: PasswordInput, id: str = "") -> Password:  # noqa: A002
+def _as_password(value: object, id: str = "", min_length: int = 32) -> Password:
     if isinstance(value, Password):
-        return value if not id or value.id == id else _with_id(value, id)
-    return _cached_password(value, id)
+        return value if not id or value.id == id else value._renamed(id)
+    if isinstance(value, (str, bytes)):
+        return _cached_password(value, id, min_length)
+    return Password(value, id=id, min_length=min_length)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=64)
-def _cached_password(secret: str | bytes, id: str) -> Password:  # noqa: A002
-    return Password(secret, id=id)
-
-
-def _with_id(password: Password, id: str) -> Password:  # noqa: A002
-    if not _ID_RE.fullmatch(id):
-        raise PasswordError("Invalid password id")
-    renamed = object.__new__(Password)
-    renamed.id = id
-    renamed._encryption = password._encryption
-    renamed._integrity = password._integrity
-    renamed._shortest = password._shortest
-    return renamed
+def _cached_password(secret: str | bytes, id: str, min_length: int) -> Password:
+    # seal(data, "a password") should not re-encode and re-check it on every call.
+    return Password(secret, id=id, min_length=min_length)
 
 
 class Keyring(Mapping[str, Password]):
@@ -256,26 +294,40 @@ class Keyring(Mapping[str, Password]):
 
     __slots__ = ("_passwords", "current")
 
-    def __init__(self, passwords: Mapping[str, PasswordInput] | Mapping[int, PasswordInput]):
-        self._passwords = {
-            str(key): _as_password(value, str(key)) for key, value in passwords.items()
-        }
+    def __init__(
+        self,
+        passwords: Mapping[str, PasswordInput] | Mapping[int, PasswordInput],
+        *,
+        min_length: int = DEFAULT_OPTIONS.min_password_length,
+    ) -> None:
+        if not isinstance(passwords, Mapping):
+            raise PasswordError(f"A keyring is a mapping, not {type(passwords).__name__}")
+        self._passwords: dict[str, Password] = {}
+        for key, value in passwords.items():
+            if not isinstance(key, (str, int)):
+                raise PasswordError(f"A password id must be str or int, not {type(key).__name__}")
+            self._passwords[str(key)] = _as_password(value, str(key), min_length)
         if not self._passwords:
             raise PasswordError("Empty password")
         numeric = [key for key in self._passwords if key.isascii() and key.isdigit()]
         #: the password that seals, or None when no id is an integer
-        self.current: Password | None = (
-            self._passwords[max(numeric, key=int)] if numeric else None
-        )
+        self.current: Password | None = self._passwords[max(numeric, key=int)] if numeric else None
 
     @classmethod
-    def of(cls, value: str | bytes | Password | KeyringInput) -> Keyring:
+    def of(
+        cls,
+        value: str | bytes | Password | KeyringInput,
+        *,
+        min_length: int = DEFAULT_OPTIONS.min_password_length,
+    ) -> Keyring:
         """iron-session's reading of a password option: a lone password has id ``1``."""
         if isinstance(value, Keyring):
             return value
+        if isinstance(value, (str, bytes, Password)):
+            return _keyring_of(value, min_length)
         if isinstance(value, Mapping):
-            return cls(value)
-        return _keyring_of(value)
+            return cls(value, min_length=min_length)
+        return cls({"1": value}, min_length=min_length)
 
     def __getitem__(self, key: str) -> Password:
         return self._passwords[key]
@@ -294,16 +346,20 @@ class Keyring(Mapping[str, Password]):
             raise PasswordError("A keyring needs an integer id to seal with, e.g. {1: '...'}")
         return self.current
 
-    def find(self, id: str) -> Password:  # noqa: A002
-        try:
-            return self._passwords[id or "default"]
-        except KeyError:
-            raise UnknownPasswordError(f"Cannot find password: {id or 'default'}") from None
+    def find(self, id: str) -> Password:
+        """The password for a seal's id field; an empty id is looked up as ``default``."""
+        password = self._passwords.get(id or "default")
+        if password is not None:
+            return password
+        if id and not _ID_RE.fullmatch(id):
+            # No sealer writes such an id; keep it out of messages and logs.
+            raise InvalidSealError("Invalid password id")
+        raise UnknownPasswordError(f"Cannot find password: {id or 'default'}")
 
 
 @lru_cache(maxsize=64)
-def _keyring_of(secret: str | bytes | Password) -> Keyring:
-    return Keyring({"1": secret})
+def _keyring_of(secret: str | bytes | Password, min_length: int) -> Keyring:
+    return Keyring({"1": secret}, min_length=min_length)
 
 
 class Unsealed(NamedTuple):
@@ -316,7 +372,18 @@ class Unsealed(NamedTuple):
 
 
 def _now_ms(now: float | None, options: Options) -> int:
-    return round(((time.time() if now is None else now) + options.localtime_offset) * 1000)
+    try:
+        return round(((time.time() if now is None else now) + options.localtime_offset) * 1000)
+    except (TypeError, ValueError, OverflowError):
+        raise IronError("now must be a finite number of seconds since the epoch") from None
+
+
+def _expiration(ttl: float, now: float | None, options: Options) -> str:
+    try:
+        ttl_ms = round(ttl * 1000)
+    except (TypeError, ValueError, OverflowError):
+        raise IronError("ttl must be a finite number of seconds") from None
+    return str(_now_ms(now, options) + ttl_ms) if ttl else ""
 
 
 def _b64encode(raw: bytes) -> str:
@@ -328,7 +395,7 @@ def _b64decode(text: str) -> bytes:
         raise InvalidSealError("Invalid character")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
+    except binascii.Error:
         raise InvalidSealError("Invalid base64 length") from None
 
 
@@ -368,7 +435,7 @@ def _encrypt(key: bytes, iv: bytes, plaintext: bytes, algorithm: str) -> bytes:
     if algorithm == "aes-256-cbc":
         pad = 16 - len(plaintext) % 16
         plaintext += bytes((pad,)) * pad
-        mode: modes.Mode = modes.CBC(iv)
+        mode: modes.CBC | modes.CTR = modes.CBC(iv)
     else:
         mode = modes.CTR(iv)
     encryptor = Cipher(algorithms.AES(key), mode).encryptor()
@@ -405,18 +472,44 @@ def _seal_from_parts(
     options: Options,
 ) -> str:
     password._check(options)
-    encryption_key = password._encryption_key(encryption_salt, options)
+    encryption_key = password._encryption_key(encryption_salt, options, remember=False)
     ciphertext = _encrypt(encryption_key, iv, plaintext, options.algorithm)
     mac_base = (
         f"{MAC_PREFIX}*{password.id}*{encryption_salt}*{_b64encode(iv)}*"
         f"{_b64encode(ciphertext)}*{expiration}"
     )
-    digest = _hmac(password._integrity_key(integrity_salt, options), mac_base)
-    return f"{mac_base}*{integrity_salt}*{digest}"
+    integrity_key = password._integrity_key(integrity_salt, options, remember=False)
+    return f"{mac_base}*{integrity_salt}*{_hmac(integrity_key, mac_base)}"
 
 
-def _salt(bits: int, is_key: bool) -> str:
-    return "" if is_key else os.urandom((bits + 7) // 8).hex()
+def _salt_size(secret: _Secret, bits: int) -> int:
+    # A key given as bytes is used as it is: no salt.
+    return 0 if secret.is_key else (bits + 7) // 8
+
+
+def _seal(
+    data: Any,
+    password: Password,
+    ttl: float,
+    now: float | None,
+    options: Options,
+    encode: Callable[[Any], bytes],
+) -> str:
+    plaintext = encode(data)
+    expiration = _expiration(ttl, now, options)
+    encryption_salt_size = _salt_size(password._encryption, options.encryption_salt_bits)
+    integrity_salt_size = _salt_size(password._integrity, options.integrity_salt_bits)
+    iv_end = encryption_salt_size + _IV_BYTES
+    random = os.urandom(iv_end + integrity_salt_size)  # one system call for all three
+    return _seal_from_parts(
+        plaintext,
+        password,
+        expiration,
+        random[:encryption_salt_size].hex(),
+        random[encryption_salt_size:iv_end],
+        random[iv_end:].hex(),
+        options,
+    )
 
 
 def seal(
@@ -426,25 +519,18 @@ def seal(
     ttl: float = 0,
     now: float | None = None,
     options: Options = DEFAULT_OPTIONS,
+    encode: Callable[[Any], bytes] = serialize,
 ) -> str:
     """Seal JSON-serializable ``data`` as @hapi/iron's ``seal`` does.
 
     ``ttl`` is in seconds; 0 writes no expiration. A keyring seals with its highest id.
+    ``encode`` turns ``data`` into the plaintext, as iron-webcrypto 2's ``encode`` option.
     """
     if isinstance(password, Mapping):
-        password = Keyring.of(password).sealing_password()
-    password = _as_password(password)
-    plaintext = serialize(data)
-    expiration = str(_now_ms(now, options) + round(ttl * 1000)) if ttl else ""
-    return _seal_from_parts(
-        plaintext,
-        password,
-        expiration,
-        _salt(options.encryption_salt_bits, password._encryption.is_key),
-        os.urandom(_IV_BYTES),
-        _salt(options.integrity_salt_bits, password._integrity.is_key),
-        options,
-    )
+        chosen = Keyring.of(password, min_length=options.min_password_length).sealing_password()
+    else:
+        chosen = _as_password(password, min_length=options.min_password_length)
+    return _seal(data, chosen, ttl, now, options, encode)
 
 
 def open_seal(
@@ -453,41 +539,45 @@ def open_seal(
     *,
     now: float | None = None,
     options: Options = DEFAULT_OPTIONS,
+    decode: Callable[[bytes], Any] = _deserialize,
 ) -> Unsealed:
     """Unseal as @hapi/iron's ``unseal`` does, and say which password opened it and until when.
 
     A single password ignores the id in the seal; a keyring looks it up. The MAC is checked,
     in constant time, before anything is decrypted, and before the seal is called expired.
+    ``decode`` turns the plaintext back into data (iron-webcrypto 2's ``decode`` option).
     """
     if not isinstance(sealed, str) or not sealed.isascii():
-        raise InvalidSealError("Invalid seal")
+        raise InvalidSealError("A seal is an ASCII string")
     parts = sealed.split("*")
     if len(parts) != 8:
         raise InvalidSealError("Incorrect number of sealed components")
-    prefix, password_id, encryption_salt, iv, ciphertext, expiration, integrity_salt, digest = (
-        parts
-    )
+    prefix, password_id, encryption_salt, iv, ciphertext, expiration, integrity_salt, digest = parts
     if prefix != MAC_PREFIX:
         raise InvalidSealError("Wrong mac prefix")
-    if expiration and not _DIGITS_RE.fullmatch(expiration):
+    if expiration and not _EXPIRATION_RE.fullmatch(expiration):
         raise InvalidSealError("Invalid expiration")
 
     if isinstance(password, Mapping):
-        chosen = Keyring.of(password).find(password_id)
+        keyring = Keyring.of(password, min_length=options.min_password_length)
+        chosen = keyring.find(password_id)
     else:
-        chosen = _as_password(password)
+        chosen = _as_password(password, min_length=options.min_password_length)
     chosen._check(options)
     mac_base = sealed[: len(sealed) - len(integrity_salt) - len(digest) - 2]
-    expected = _hmac(chosen._integrity_key(integrity_salt, options), mac_base)
-    if not hmac.compare_digest(expected, digest):
+    integrity_key = chosen._integrity_key(integrity_salt, options, remember=True)
+    if not hmac.compare_digest(_hmac(integrity_key, mac_base), digest):
         raise InvalidSealError("Bad hmac value")
 
-    if expiration and int(expiration) <= _now_ms(now, options) - options.timestamp_skew * 1000:
+    expires_ms = int(expiration) if expiration else None
+    if expires_ms is not None and expires_ms <= (
+        _now_ms(now, options) - options.timestamp_skew * 1000
+    ):
         raise ExpiredSealError("Expired seal")
-    key = chosen._encryption_key(encryption_salt, options)
+    key = chosen._encryption_key(encryption_salt, options, remember=True)
     plaintext = _decrypt(key, _b64decode(iv), _b64decode(ciphertext), options.algorithm)
     return Unsealed(
-        _deserialize(plaintext), password_id, int(expiration) / 1000 if expiration else None
+        decode(plaintext), password_id, None if expires_ms is None else expires_ms / 1000
     )
 
 
@@ -506,20 +596,19 @@ def seal_data(
     data: Any,
     password: PasswordInput | KeyringInput,
     *,
-    ttl: int = DEFAULT_SESSION_TTL,
+    ttl: float = DEFAULT_SESSION_TTL,
     now: float | None = None,
     options: Options = DEFAULT_OPTIONS,
+    encode: Callable[[Any], bytes] = serialize,
 ) -> str:
     """Seal as iron-session's ``sealData``: id of the highest password, ``~2`` appended.
 
     A lone password seals with id ``1``. ``ttl`` is in seconds, 0 for a seal that never
     expires. Node's ``unsealData`` and ``getIronSession`` read the result as it is.
     """
-    keyring = Keyring.of(password)
-    return (
-        seal(data, keyring.sealing_password(), ttl=ttl, now=now, options=options)
-        + SESSION_VERSION_MARKER
-    )
+    keyring = Keyring.of(password, min_length=options.min_password_length)
+    sealed = _seal(data, keyring.sealing_password(), ttl, now, options, encode)
+    return sealed + SESSION_VERSION_MARKER
 
 
 def open_data(
@@ -528,14 +617,14 @@ def open_data(
     *,
     now: float | None = None,
     options: Options = DEFAULT_OPTIONS,
+    decode: Callable[[bytes], Any] = _deserialize,
 ) -> Unsealed:
     """Unseal as iron-session's ``unsealData``: any ``~N`` marker is ignored (it is outside
     the MAC), and the id is looked up in the keyring (a lone password is id ``1``)."""
     if not isinstance(sealed, str):
-        raise InvalidSealError("Invalid seal")
-    return open_seal(
-        sealed.partition("~")[0], Keyring.of(password), now=now, options=options
-    )
+        raise InvalidSealError("A seal is an ASCII string")
+    keyring = Keyring.of(password, min_length=options.min_password_length)
+    return open_seal(sealed.partition("~")[0], keyring, now=now, options=options, decode=decode)
 
 
 def unseal_data(
