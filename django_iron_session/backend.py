@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from django_iron_session import iron
+from django_iron_session import chunks, compression, iron, revocation
 from django_iron_session.conf import Config, get_config
 
 logger = logging.getLogger("django_iron_session")
@@ -42,6 +42,10 @@ class SessionStore(SessionBase):
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
         self._config = get_config()
+        #: what all cookies of this session share, for revocation (see revocation.py)
+        self._lineage: revocation.Lineage | None = None
+        #: the revocation cache could not vouch for the cookie: not loaded, left as it is
+        self._held = False
         if self.session_key is not None:
             self.modified = _sealing_id(self.session_key) not in (
                 None,
@@ -49,6 +53,18 @@ class SessionStore(SessionBase):
             )
 
     def load(self) -> dict[str, Any]:
+        data = self._unseal_cookie()
+        if self.session_key is None or self._config.revocation_cache is None:
+            return data
+        return self._admitted(data, revocation.check(self._config, self._lineage, data))
+
+    async def aload(self) -> dict[str, Any]:
+        data = self._unseal_cookie()
+        if self.session_key is None or self._config.revocation_cache is None:
+            return data
+        return self._admitted(data, await revocation.acheck(self._config, self._lineage, data))
+
+    def _unseal_cookie(self) -> dict[str, Any]:
         if self.session_key is None:
             return {}
         try:
@@ -59,10 +75,23 @@ class SessionStore(SessionBase):
             # request writes a new session.
             self._session_key = None
             return {}
+        data, self._lineage = revocation.split(data)
         return data
 
-    async def aload(self) -> dict[str, Any]:
-        return self.load()
+    def _admitted(self, data: dict[str, Any], verdict: revocation.Verdict) -> dict[str, Any]:
+        if verdict is revocation.Verdict.ACCEPTED:
+            # A cookie from before revocation was on gets its lineage on this response.
+            self.modified = self.modified or (bool(data) and self._lineage is None)
+            return data
+        self._lineage = None
+        if verdict is revocation.Verdict.REVOKED:
+            self._session_key = None  # deleted like any refused cookie
+        else:
+            # Cache down: this request goes without the session, but the cookie stays, so
+            # that the session is back once the cache is.
+            self._held = True
+            self.modified = False
+        return {}
 
     def create(self) -> None:
         # There is nothing to reserve: the cookie is the session.
@@ -95,10 +124,29 @@ class SessionStore(SessionBase):
 
     def cycle_key(self) -> None:
         # A new seal is a new key; the base class would drop the data with the old key.
+        # Log-in also starts a new lineage, so no cookie from before it can be revoked with it.
+        self.keys()  # loads the session, and the lineage it replaces
+        self._lineage = None
         self.save()
 
     async def acycle_key(self) -> None:
-        self.cycle_key()
+        await self.akeys()  # loads the session, and the lineage it replaces
+        self._lineage = None
+        self.save()
+
+    def flush(self) -> None:
+        if self._config.revocation_cache is not None:
+            self.keys()  # loads the session's lineage
+            revocation.revoke(self._config, self._lineage)
+            self._lineage = None
+        super().flush()
+
+    async def aflush(self) -> None:
+        if self._config.revocation_cache is not None:
+            await self.akeys()  # loads the session's lineage
+            await revocation.arevoke(self._config, self._lineage)
+            self._lineage = None
+        await super().aflush()
 
     @classmethod
     def clear_expired(cls) -> None:
@@ -114,19 +162,27 @@ class SessionStore(SessionBase):
         # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
         # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
         ttl = math.floor(expires_at - time.time()) or -1
+        data = self._session
+        if self._held and not self.modified:
+            assert self.session_key is not None  # held means a cookie came in
+            return self.session_key
+        if config.revocation_cache is not None:
+            self._lineage = revocation.extended(self._lineage, expires_at)
+            data = {**data, **self._lineage.fields()}
         value = iron.seal_data(
-            self._session,
+            data,
             config.passwords.keyring(),
             ttl=ttl,
             now=expires_at - ttl,
             options=config.options,
+            encode=compression.encode if config.compress else iron.serialize,
         )
         limit = config.cookie_size_limit
         # Max-Age has at most the digits of ttl: the exact size is needed only near the limit.
         if config.set_cookie_size(value, ttl) > limit:
             max_age = None if self.get_expire_at_browser_close() else self.get_expiry_age()
             size = config.set_cookie_size(value, max_age)
-            if size > limit:
+            if size > limit and not chunks.fits(config, value, max_age):
                 raise SessionTooLargeError(self._too_large_message(size, limit))
         return value
 
@@ -154,11 +210,16 @@ def _sealing_id(value: str) -> str | None:
 
 def _open(value: str, config: Config) -> dict[str, Any]:
     try:
-        opened = iron.open_data(value, config.passwords.keyring(), options=config.options)
+        opened = iron.open_data(
+            value, config.passwords.keyring(), options=config.options, decode=compression.decode
+        )
     except iron.UnknownPasswordError:
         # Another process may have just added a password to the keyring file.
         opened = iron.open_data(
-            value, config.passwords.keyring(refresh=True), options=config.options
+            value,
+            config.passwords.keyring(refresh=True),
+            options=config.options,
+            decode=compression.decode,
         )
     if not isinstance(opened.data, dict):
         raise iron.InvalidSealError(f"The seal holds a {type(opened.data).__name__}, not a dict")

@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "KEYRING_CHECK_INTERVAL": 1.0,
     "COOKIE_SIZE_LIMIT": 4096,
     "TIMESTAMP_SKEW": 0,
+    "CHUNKED": False,
+    "COMPRESS": False,
+    "REVOCATION_CACHE": None,
+    "REVOCATION_CACHE_DOWN": "refuse",
 }
 
 
@@ -44,12 +48,28 @@ def _is_path(value: object) -> bool:
     return value is None or isinstance(value, (str, os.PathLike))
 
 
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_cache_alias(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value in settings.CACHES)
+
+
+def _is_cache_down_policy(value: object) -> bool:
+    return value in ("refuse", "accept")
+
+
 #: what each key other than PASSWORD must hold: a test and how to say it
 VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "KEYRING_FILE": (_is_path, "a file path"),
     "KEYRING_CHECK_INTERVAL": (_is_seconds, "a number of seconds, 0 or more"),
     "COOKIE_SIZE_LIMIT": (_is_positive_int, "a positive number of bytes"),
     "TIMESTAMP_SKEW": (_is_seconds, "a number of seconds, 0 or more"),
+    "CHUNKED": (_is_bool, "True or False"),
+    "COMPRESS": (_is_bool, "True or False"),
+    "REVOCATION_CACHE": (_is_cache_alias, "None or the alias of a cache in settings.CACHES"),
+    "REVOCATION_CACHE_DOWN": (_is_cache_down_policy, '"refuse" or "accept"'),
 }
 
 # The canonical decimal form only: iron-session seals with String(Number(id)), so an id
@@ -240,6 +260,14 @@ class Config:
     browser_session_overhead: int
     #: the same with ``Max-Age``/``expires``, less the digits of Max-Age
     persistent_overhead: int
+    #: write ``name.0``... when the seal does not fit in one cookie (iron-session 9's chunks)
+    chunked: bool
+    #: zlib inside the seal when it is shorter (only Django can read such a seal)
+    compress: bool
+    #: the cache alias revocations live in, or None for no revocation
+    revocation_cache: str | None
+    #: "refuse" or "accept" a session whose revocation the cache cannot answer for
+    revocation_cache_down: str
 
     def set_cookie_size(self, value: str, max_age: int | None) -> int:
         """Bytes of the ``Set-Cookie`` value SessionMiddleware writes for ``value``."""
@@ -287,6 +315,10 @@ def _build() -> Config:
         cookie_size_limit=values["COOKIE_SIZE_LIMIT"],
         browser_session_overhead=_set_cookie_overhead(None),
         persistent_overhead=_set_cookie_overhead(0) - len("0"),
+        chunked=values["CHUNKED"],
+        compress=values["COMPRESS"],
+        revocation_cache=values["REVOCATION_CACHE"],
+        revocation_cache_down=values["REVOCATION_CACHE_DOWN"],
     )
 
 

@@ -1,0 +1,234 @@
+"""Real logout for sealed sessions: ``IRON_SESSION["REVOCATION_CACHE"]`` names a Django cache.
+
+Every cookie value a session ever had carries the same random session id (``_iron_sid``)
+and the time the session began (``_iron_created``, ms); ``cycle_key`` (log-in) starts a new
+id. ``flush`` (log-out) revokes the id until the last of its cookies expires
+(``_iron_until``, ms, the latest expiry any of them was sealed with), so the entry
+expires by itself. ``revoke_user_sessions`` makes every session of a user that began
+before the call stop loading, with one entry per user. Loading a session costs one
+``get_many`` for both entries.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import math
+import secrets
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import SESSION_KEY as USER_ID_KEY
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+
+from django_iron_session.conf import Config, get_config
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+__all__ = [
+    "Lineage",
+    "Verdict",
+    "arevoke_user_sessions",
+    "revoke_user_sessions",
+]
+
+logger = logging.getLogger("django_iron_session")
+
+SID_KEY = "_iron_sid"
+CREATED_KEY = "_iron_created"
+UNTIL_KEY = "_iron_until"
+_CACHE_KEY_PREFIX = "django_iron_session:revoked:"
+
+
+class Verdict(enum.Enum):
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    #: the cache could not be asked and REVOCATION_CACHE_DOWN is "refuse"
+    UNVERIFIED = "unverified"
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What all the cookie values of one session share."""
+
+    sid: str
+    created_ms: int
+    #: the latest expiry any cookie of this session was sealed with
+    until_ms: int
+
+    def fields(self) -> dict[str, Any]:
+        return {SID_KEY: self.sid, CREATED_KEY: self.created_ms, UNTIL_KEY: self.until_ms}
+
+
+def _ms(seconds: float) -> int:
+    return math.ceil(seconds * 1000)
+
+
+def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
+    """The session's own data, and its lineage if the seal carries a well-formed one."""
+    sid = data.pop(SID_KEY, None)
+    created = data.pop(CREATED_KEY, None)
+    until = data.pop(UNTIL_KEY, None)
+    if isinstance(sid, str) and _is_int(created) and _is_int(until):
+        return data, Lineage(sid, created, until)
+    return data, None
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def extended(lineage: Lineage | None, expires_at: float, now: float | None = None) -> Lineage:
+    """The lineage to seal a cookie expiring at ``expires_at`` with: a new one if None."""
+    until_ms = _ms(expires_at)
+    if lineage is None:
+        created_ms = _ms(time.time() if now is None else now)
+        return Lineage(secrets.token_urlsafe(16), created_ms, until_ms)
+    if until_ms <= lineage.until_ms:
+        return lineage
+    return Lineage(lineage.sid, lineage.created_ms, until_ms)
+
+
+def _sid_cache_key(sid: str) -> str:
+    return f"{_CACHE_KEY_PREFIX}sid:{sid}"
+
+
+def _user_cache_key(user_id: str) -> str:
+    return f"{_CACHE_KEY_PREFIX}user:{user_id}"
+
+
+def _cache_keys(lineage: Lineage | None, data: dict[str, Any]) -> list[str]:
+    keys = [] if lineage is None else [_sid_cache_key(lineage.sid)]
+    user_id = data.get(USER_ID_KEY)
+    if isinstance(user_id, str):
+        keys.append(_user_cache_key(user_id))
+    return keys
+
+
+def _verdict(lineage: Lineage | None, data: dict[str, Any], found: dict[str, Any]) -> Verdict:
+    if lineage is not None and _sid_cache_key(lineage.sid) in found:
+        return _revoked("logged out")
+    user_id = data.get(USER_ID_KEY)
+    revoked_at = found.get(_user_cache_key(user_id)) if isinstance(user_id, str) else None
+    # A seal from before revocation was on has no creation time: any revocation covers it.
+    created_ms = 0 if lineage is None else lineage.created_ms
+    if isinstance(revoked_at, int) and created_ms < revoked_at:
+        return _revoked("all the user's sessions revoked")
+    return Verdict.ACCEPTED
+
+
+def _revoked(why: str) -> Verdict:
+    logger.info("Session cookie rejected: revoked (%s)", why)
+    return Verdict.REVOKED
+
+
+def _unreachable(config: Config, error: Exception) -> Verdict:
+    refuse = config.revocation_cache_down == "refuse"
+    # The error's class and text name the failure (host, port); they never hold the cookie.
+    logger.error(
+        "Revocation cache %r unreachable (%s: %s): session %s (REVOCATION_CACHE_DOWN = %r)",
+        config.revocation_cache,
+        type(error).__name__,
+        error,
+        "refused for this request" if refuse else "accepted unchecked",
+        config.revocation_cache_down,
+    )
+    return Verdict.UNVERIFIED if refuse else Verdict.ACCEPTED
+
+
+def check(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
+    """Whether a session may load: one ``get_many`` for its id and its user."""
+    assert config.revocation_cache is not None  # the backend asks only when it is set
+    keys = _cache_keys(lineage, data)
+    if not keys:
+        return Verdict.ACCEPTED
+    try:
+        found = caches[config.revocation_cache].get_many(keys)
+    except Exception as error:  # any backend's failure: redis, memcached, sockets
+        return _unreachable(config, error)
+    return _verdict(lineage, data, found)
+
+
+async def acheck(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
+    """``check`` with the cache's native async API."""
+    assert config.revocation_cache is not None  # the backend asks only when it is set
+    keys = _cache_keys(lineage, data)
+    if not keys:
+        return Verdict.ACCEPTED
+    try:
+        found = await caches[config.revocation_cache].aget_many(keys)
+    except Exception as error:  # any backend's failure: redis, memcached, sockets
+        return _unreachable(config, error)
+    return _verdict(lineage, data, found)
+
+
+def _sid_timeout(config: Config, lineage: Lineage, now: float | None) -> int:
+    """Seconds until the last cookie of the lineage expires, past the allowed clock skew."""
+    remaining = lineage.until_ms / 1000 + config.options.timestamp_skew
+    return max(1, math.ceil(remaining - (time.time() if now is None else now)))
+
+
+def revoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
+    """Log-out: no cookie of this session loads again. A cache failure is logged, not
+    raised: the log-out itself (the cookie's deletion) goes ahead."""
+    assert config.revocation_cache is not None  # the backend asks only when it is set
+    if lineage is None:
+        return
+    try:
+        caches[config.revocation_cache].set(
+            _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
+        )
+    except Exception as error:  # any backend's failure: redis, memcached, sockets
+        _log_revoke_failed(config, error)
+
+
+async def arevoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
+    """``revoke`` with the cache's native async API."""
+    assert config.revocation_cache is not None  # the backend asks only when it is set
+    if lineage is None:
+        return
+    try:
+        await caches[config.revocation_cache].aset(
+            _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
+        )
+    except Exception as error:  # any backend's failure: redis, memcached, sockets
+        _log_revoke_failed(config, error)
+
+
+def _log_revoke_failed(config: Config, error: Exception) -> None:
+    logger.error(
+        "Revocation cache %r unreachable (%s: %s): the logged-out session's other copies "
+        "stay valid until they expire",
+        config.revocation_cache,
+        type(error).__name__,
+        error,
+    )
+
+
+def _user_revocation(user: AbstractBaseUser, now: float | None) -> tuple[str, str, int]:
+    """The cache alias, key and value that revoke every session ``user`` has now."""
+    alias = get_config().revocation_cache
+    if alias is None:
+        raise ImproperlyConfigured(
+            "Revoking sessions needs IRON_SESSION['REVOCATION_CACHE'], the alias of a cache "
+            "that every server shares (Django's RedisCache, for example)."
+        )
+    user_id = user._meta.pk.value_to_string(user)  # what login() stores in the session
+    return alias, _user_cache_key(user_id), _ms(time.time() if now is None else now)
+
+
+def revoke_user_sessions(user: AbstractBaseUser, *, now: float | None = None) -> None:
+    """Log ``user`` out everywhere: every session of theirs that began before now stops
+    loading. One cache entry, kept without expiry (a session can be renewed for ever);
+    raises the cache's error if it cannot be written."""
+    alias, key, revoked_at = _user_revocation(user, now)
+    caches[alias].set(key, revoked_at, timeout=None)
+
+
+async def arevoke_user_sessions(user: AbstractBaseUser, *, now: float | None = None) -> None:
+    """``revoke_user_sessions`` with the cache's native async API."""
+    alias, key, revoked_at = _user_revocation(user, now)
+    await caches[alias].aset(key, revoked_at, timeout=None)
