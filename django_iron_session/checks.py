@@ -11,12 +11,14 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from django_iron_session.backend import SessionStore
-from django_iron_session.conf import keyring_file_problems, settings_problems
+from django_iron_session.conf import DEFAULTS, keyring_file_problems, settings_problems
+from django_iron_session.middleware import SessionMiddleware as ChunkingSessionMiddleware
 
 if TYPE_CHECKING:
     from django.apps import AppConfig
 
 ENGINE = "django_iron_session.backend"
+CHUNKING_MIDDLEWARE = "django_iron_session.middleware.SessionMiddleware"
 
 
 def _engine_is_ours() -> bool:
@@ -58,7 +60,57 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
                 id="django_iron_session.E007",
             )
         )
+    if not problems and isinstance(user, Mapping):
+        messages += _opt_in_warnings({**DEFAULTS, **user})
     return messages
+
+
+def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
+    """What CHUNKED, COMPRESS and REVOCATION_CACHE need to work as meant."""
+    messages: list[CheckMessage] = []
+    if values["CHUNKED"] and not _middleware_chunks():
+        messages.append(
+            Warning(
+                "IRON_SESSION['CHUNKED'] is on, but Django's SessionMiddleware writes one "
+                "cookie, which browsers drop past 4096 bytes.",
+                hint=f'Replace "django.contrib.sessions.middleware.SessionMiddleware" by '
+                f'"{CHUNKING_MIDDLEWARE}" in MIDDLEWARE.',
+                id="django_iron_session.W010",
+            )
+        )
+    if values["COMPRESS"]:
+        messages.append(
+            Warning(
+                "IRON_SESSION['COMPRESS'] is on: compressed sessions are readable by Django "
+                "only; a Node app with iron-session reads them as empty sessions.",
+                hint="Keep COMPRESS off if a Node app shares the session cookie.",
+                id="django_iron_session.W011",
+            )
+        )
+    alias = values["REVOCATION_CACHE"]
+    backend = settings.CACHES[alias]["BACKEND"].rsplit(".", 1)[-1] if alias is not None else ""
+    if backend in ("LocMemCache", "DummyCache"):
+        messages.append(
+            Warning(
+                f"IRON_SESSION['REVOCATION_CACHE'] is {alias!r}, a {backend}: a log-out is "
+                "not seen by the site's other processes (LocMemCache) or by any (DummyCache).",
+                hint="Name a cache all processes share, e.g. "
+                "django.core.cache.backends.redis.RedisCache.",
+                id="django_iron_session.W012",
+            )
+        )
+    return messages
+
+
+def _middleware_chunks() -> bool:
+    for path in settings.MIDDLEWARE:
+        try:
+            middleware = import_string(path)
+        except ImportError:
+            continue
+        if isinstance(middleware, type) and issubclass(middleware, ChunkingSessionMiddleware):
+            return True
+    return False
 
 
 def _serializer() -> object:
