@@ -121,6 +121,12 @@ class Browser:
         cookie: dict[str, Any] | None = self.driver.get_cookie(self.cookie_name)
         return cookie
 
+    def session_cookie_value(self) -> str:
+        cookie = self.session_cookie()
+        assert cookie is not None, "no session cookie in the browser"
+        value: str = cookie["value"]
+        return value
+
     def set_session_cookie(self, value: str) -> None:
         """Replace the session cookie by hand, as a user with the developer tools can."""
         self.driver.delete_cookie(self.cookie_name)

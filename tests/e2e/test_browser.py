@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +11,13 @@ import pytest
 
 from django_iron_session import iron
 from tests.e2e.conftest import PASSWORD, USERNAME
+from tests.e2e.cookies import password_id
 from tests.e2e.servers import ServerProcess, http_get, manage, new_password
 
 if TYPE_CHECKING:
     from tests.e2e.browser import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-SEAL = re.compile(
-    r"Fe26\.2\*(?P<id>[0-9]+)\*[0-9a-f]+\*[-\w]+\*[-\w]+\*[0-9]+\*[0-9a-f]+\*[-\w]+~2"
-)
 
 
 def log_in(site: ServerProcess, browser: Browser) -> str:
@@ -30,19 +26,6 @@ def log_in(site: ServerProcess, browser: Browser) -> str:
     user_id = browser.user_id(site.base_url)
     assert user_id is not None
     return user_id
-
-
-def cookie_value(browser: Browser) -> str:
-    cookie = browser.session_cookie()
-    assert cookie is not None, "no session cookie in the browser"
-    value: str = cookie["value"]
-    return value
-
-
-def password_id(seal: str) -> str:
-    match = SEAL.fullmatch(seal)
-    assert match is not None, "not an iron-session seal"
-    return match["id"]
 
 
 def assert_clean_logged_out_page(site: ServerProcess, browser: Browser, cookie: str) -> None:
@@ -129,7 +112,7 @@ def test_an_edited_cookie_gives_a_logged_out_page_not_an_error(
     site: ServerProcess, browser: Browser, tamper: Any
 ) -> None:
     log_in(site, browser)
-    edited = tamper(cookie_value(browser))
+    edited = tamper(browser.session_cookie_value())
 
     browser.set_session_cookie(edited)
 
@@ -140,17 +123,17 @@ def test_rotation_while_the_site_runs_keeps_the_user_logged_in(
     site: ServerProcess, browser: Browser, site_env: dict[str, str]
 ) -> None:
     user_id = log_in(site, browser)
-    assert password_id(cookie_value(browser)) == "1"
+    assert password_id(browser.session_cookie_value()) == "1"
 
     result = manage(site_env, "iron_rotate_password")
     assert result.returncode == 0, result.stderr
 
     # Each worker looks at the keyring file at most once a second (KEYRING_CHECK_INTERVAL).
     deadline = time.monotonic() + 5
-    while password_id(cookie_value(browser)) != "2" and time.monotonic() < deadline:
+    while password_id(browser.session_cookie_value()) != "2" and time.monotonic() < deadline:
         assert browser.user_id(site.base_url) == user_id
         time.sleep(0.2)
-    assert password_id(cookie_value(browser)) == "2"
+    assert password_id(browser.session_cookie_value()) == "2"
     assert browser.user_id(site.base_url) == user_id
 
 
@@ -164,7 +147,7 @@ def test_a_session_is_gone_after_session_cookie_age_even_replayed(
 ) -> None:
     log_in(site, browser)
     sealed_at = time.monotonic()
-    old = cookie_value(browser)
+    old = browser.session_cookie_value()
 
     wait_past(3.2, sealed_at)
 
@@ -182,7 +165,7 @@ def test_a_session_is_gone_after_set_expiry_even_replayed(
     browser.click("expire-30")
     sealed_at = time.monotonic()
     assert browser.text("expiry-age") == "2"
-    old = cookie_value(browser)
+    old = browser.session_cookie_value()
 
     wait_past(2.2, sealed_at)
 
@@ -195,7 +178,7 @@ def test_log_out_deletes_the_cookie_but_a_copy_still_works_until_it_expires(
     site: ServerProcess, browser: Browser
 ) -> None:
     user_id = log_in(site, browser)
-    copied = cookie_value(browser)
+    copied = browser.session_cookie_value()
 
     browser.click("logout")
 

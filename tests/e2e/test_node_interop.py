@@ -1,0 +1,80 @@
+"""One browser, one cookie, two apps: testproject under gunicorn and a Node app (iron-session).
+
+Cookies belong to a host, not a port, so the Node app on another port of 127.0.0.1 gets the
+cookie Django set, as an app on another path of one domain would.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.conftest import PASSWORD, USERNAME
+from tests.e2e.cookies import password_id
+from tests.e2e.servers import ServerProcess, manage, start_node_app
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from tests.e2e.browser import Browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.interop]
+
+
+@pytest.fixture(params=[8, 9], ids=["iron-session8", "iron-session9"])
+def node_app(
+    request: pytest.FixtureRequest, site_env: dict[str, str], tmp_path: Path
+) -> Iterator[ServerProcess]:
+    """The Node app with testproject's environment: same keyring file, same cookie settings."""
+    with start_node_app(
+        site_env, tmp_path / "node.log", iron_session_version=request.param
+    ) as server:
+        yield server
+
+
+def write_note_on_node(browser: Browser, node_app: ServerProcess, note: str) -> None:
+    browser.fill_and_submit(f"{node_app.base_url}/", {"note": note}, button_id="save")
+    assert browser.text("node-note") == note
+
+
+def django_session(browser: Browser, site: ServerProcess) -> dict[str, object]:
+    browser.open(f"{site.base_url}/")
+    session: dict[str, object] = json.loads(browser.text("session"))
+    return session
+
+
+def test_node_reads_the_django_login_and_django_reads_what_node_wrote(
+    site: ServerProcess, node_app: ServerProcess, browser: Browser
+) -> None:
+    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    user_id = browser.user_id(site.base_url)
+    assert user_id is not None
+
+    browser.open(f"{node_app.base_url}/")
+    assert browser.text("user-id") == user_id
+    write_note_on_node(browser, node_app, "written by Node")
+
+    assert browser.user_id(site.base_url) == user_id
+    assert django_session(browser, site)["node_note"] == "written by Node"
+
+
+def test_after_a_rotation_both_apps_seal_under_the_new_id(
+    site: ServerProcess,
+    node_app: ServerProcess,
+    browser: Browser,
+    site_env: dict[str, str],
+) -> None:
+    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    user_id = browser.user_id(site.base_url)
+
+    result = manage(site_env, "iron_rotate_password")
+    assert result.returncode == 0, result.stderr
+    # The Node app reads the keyring file on every request.
+    write_note_on_node(browser, node_app, "after the rotation")
+
+    assert password_id(browser.session_cookie_value()) == "2"
+    assert browser.user_id(site.base_url) == user_id
+    assert django_session(browser, site)["node_note"] == "after the rotation"
