@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from django_iron_session import compression, iron
+from tests.conftest import PASSWORD, session_cookie
+from tests.test_checks import our_ids
+
+if TYPE_CHECKING:
+    from django.test import Client
+    from pytest_django import Settings
+
+#: about 3 KB of JSON that repeats itself, as sessions holding lists of records do
+REPETITIVE = {"cart": [{"sku": f"SKU-{n:04d}", "qty": 1, "gift": False} for n in range(75)]}
+
+
+@pytest.fixture
+def compressing(settings: Settings) -> None:
+    settings.IRON_SESSION = {**settings.IRON_SESSION, "COMPRESS": True}
+
+
+def test_a_small_session_stays_plain_json() -> None:
+    data = {"user": "42"}
+
+    assert compression.encode(data) == iron.serialize(data)
+
+
+def test_a_repetitive_session_is_compressed_and_read_back() -> None:
+    plain = iron.serialize(REPETITIVE)
+
+    encoded = compression.encode(REPETITIVE)
+
+    assert len(plain) > 3000
+    assert encoded.startswith(b"x")
+    assert len(encoded) < len(plain) / 5
+    assert compression.decode(encoded) == REPETITIVE
+
+
+@pytest.mark.parametrize("data", [{}, [], "x", 0, None, {"a": [1, 2]}, REPETITIVE])
+def test_plain_json_is_read_whatever_it_holds(data: Any) -> None:
+    assert compression.decode(iron.serialize(data)) == data
+
+
+@pytest.mark.parametrize("payload", [b"x", b"x\x9c not zlib", zlib.compress(b"{")[:-3]])
+def test_a_broken_zlib_stream_is_an_invalid_seal(payload: bytes) -> None:
+    with pytest.raises(iron.InvalidSealError, match="Bad compressed payload"):
+        compression.decode(payload)
+
+
+def test_compressed_json_that_is_not_json_is_an_invalid_seal() -> None:
+    with pytest.raises(iron.InvalidSealError):
+        compression.decode(zlib.compress(b"{not json"))
+
+
+def test_a_plain_reader_cannot_open_a_compressed_seal() -> None:
+    """What a Node app sees: iron-session parses the plaintext as JSON."""
+    sealed = iron.seal_data(REPETITIVE, PASSWORD, encode=compression.encode)
+
+    assert iron.open_data(sealed, PASSWORD, decode=compression.decode).data == REPETITIVE
+    with pytest.raises(iron.InvalidSealError, match="JSON"):
+        iron.open_data(sealed, PASSWORD)
+
+
+@pytest.mark.usefixtures("compressing")
+def test_the_session_cookie_is_compressed_when_on(client: Client, settings: Settings) -> None:
+    client.get("/session/write/", {"cart": "SKU-0001 " * 300})
+    compressed = session_cookie(client)
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+    client.get("/session/write/", {"cart": "SKU-0001 " * 300})
+    plain = session_cookie(client)
+
+    assert len(compressed) < len(plain) / 3
+
+
+@pytest.mark.usefixtures("compressing")
+def test_sessions_written_either_way_are_read_either_way(
+    client: Client, settings: Settings
+) -> None:
+    client.get("/session/write/", {"cart": "SKU-0001 " * 300})
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+
+    assert client.get("/session/").json() == {"cart": "SKU-0001 " * 300}
+
+    client.get("/session/write/", {"colour": "red"})
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "COMPRESS": True}
+
+    assert client.get("/session/").json() == {"cart": "SKU-0001 " * 300, "colour": "red"}
+
+
+def test_compression_warns_that_node_cannot_read_it(settings: Settings) -> None:
+    assert "W011" not in our_ids()
+
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "COMPRESS": True}
+
+    assert "W011" in our_ids()
+
+
+def test_compress_must_be_a_bool(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "COMPRESS": "yes"}
+
+    assert "E006" in our_ids()
