@@ -8,4 +8,6 @@ for bin in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[0-3].*/bin; do
     PATH="$bin:$PATH"
 done
 export PATH
+# tox-uv: use those Pythons, never download one.
+export UV_PYTHON_DOWNLOADS=never
 exec .venv/bin/tox "$@"
