@@ -1,0 +1,609 @@
+"""Revocation: log-out and "log out everywhere" through a Django cache.
+
+The fast tests use locmem; a Redis that cannot be reached is a RedisCache pointed at a port
+nothing listens on. The ``server`` tests run a real redis-server and stop it mid-test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import redis
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from django_iron_session import iron
+from django_iron_session.backend import SessionStore
+from django_iron_session.revocation import (
+    CREATED_KEY,
+    SID_KEY,
+    UNTIL_KEY,
+    Lineage,
+    arevoke_user_sessions,
+    revoke_user_sessions,
+)
+from tests.conftest import PASSWORD, session_cookie
+from tests.e2e.servers import free_port
+from tests.redis_server import redis_url, start_redis
+from tests.test_checks import our_ids
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pytest_django import Settings
+
+    from tests.e2e.servers import ServerProcess
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+REDIS = "django.core.cache.backends.redis.RedisCache"
+DAY = 86400
+
+
+def use_revocation_cache(settings: Settings, cache: dict[str, Any], **iron_session: Any) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": LOCMEM, "LOCATION": "default"},
+        "revocation": cache,
+    }
+    settings.IRON_SESSION = {
+        "PASSWORD": PASSWORD,
+        "REVOCATION_CACHE": "revocation",
+        **iron_session,
+    }
+
+
+@pytest.fixture(autouse=True)
+def revoking(settings: Settings) -> None:
+    """A fresh locmem cache for each test."""
+    use_revocation_cache(settings, {"BACKEND": LOCMEM, "LOCATION": str(uuid.uuid4())})
+
+
+@pytest.fixture
+def dead_redis(settings: Settings) -> None:
+    """The revocation cache becomes a Redis nobody answers for, keeping IRON_SESSION."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "revocation": {"BACKEND": REDIS, "LOCATION": f"redis://127.0.0.1:{free_port()}/0"},
+    }
+
+
+def sealed(client: Client) -> dict[str, Any]:
+    """Everything the session cookie holds, lineage included."""
+    data: dict[str, Any] = iron.unseal_data(session_cookie(client), PASSWORD)
+    return data
+
+
+def with_lineage(data: dict[str, Any]) -> str:
+    """A cookie for ``data`` as a site with revocation on seals it."""
+    lineage = Lineage("a-session-id", created_ms=0, until_ms=round((time.time() + DAY) * 1000))
+    return iron.seal_data({**data, **lineage.fields()}, PASSWORD)
+
+
+def replay(client: Client, cookie: str, path: str = "/session/") -> Any:
+    client.cookies["sessionid"] = cookie
+    return client.get(path)
+
+
+def log_in(username: str) -> Client:
+    user = User.objects.get_or_create(username=username)[0]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def whoami(client: Client) -> str:
+    return client.get("/whoami/").content.decode()
+
+
+# --- the lineage in the seal ----------------------------------------------------------
+
+
+def test_a_sealed_session_carries_its_lineage_out_of_the_sessions_sight(client: Client) -> None:
+    before = time.time()
+    client.get("/session/write/", {"colour": "red"})
+
+    data = sealed(client)
+
+    assert set(data) == {"colour", SID_KEY, CREATED_KEY, UNTIL_KEY}
+    assert len(data[SID_KEY]) >= 22
+    assert before * 1000 <= data[CREATED_KEY] <= time.time() * 1000 + 1
+    assert data[UNTIL_KEY] == pytest.approx((before + 1209600) * 1000, abs=2000)
+    assert client.get("/session/").json() == {"colour": "red"}
+
+
+def test_the_id_survives_reseals_and_until_keeps_the_latest_expiry(client: Client) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    first = sealed(client)
+    client.get("/session/write/", {"expiry": str(30 * DAY)})
+    longer = sealed(client)
+    client.get("/session/write/", {"expiry": "60"})
+    shorter = sealed(client)
+
+    assert first[SID_KEY] == longer[SID_KEY] == shorter[SID_KEY]
+    assert first[CREATED_KEY] == longer[CREATED_KEY] == shorter[CREATED_KEY]
+    assert longer[UNTIL_KEY] > first[UNTIL_KEY]
+    # The 30-day cookie is still out there: the lineage lives as long as it.
+    assert shorter[UNTIL_KEY] == longer[UNTIL_KEY]
+
+
+def test_cycle_key_starts_a_new_lineage_and_keeps_the_data() -> None:
+    store = SessionStore()
+    store["colour"] = "red"
+    store.save()
+    assert store.session_key is not None
+    old = iron.unseal_data(store.session_key, PASSWORD)
+
+    again = SessionStore(store.session_key)
+    again.cycle_key()
+    assert again.session_key is not None
+    new = iron.unseal_data(again.session_key, PASSWORD)
+
+    assert new["colour"] == "red"
+    assert new[SID_KEY] != old[SID_KEY]
+    assert new[CREATED_KEY] >= old[CREATED_KEY]
+
+
+@pytest.mark.django_db
+def test_log_in_starts_a_new_session_id(client: Client) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    anonymous = sealed(client)[SID_KEY]
+
+    client.force_login(User.objects.create_user("ada"))
+
+    assert sealed(client)[SID_KEY] != anonymous
+    assert whoami(client) == "ada"
+
+
+def test_a_cookie_from_before_revocation_gets_a_lineage_on_its_next_response(
+    client: Client,
+) -> None:
+    client.cookies["sessionid"] = iron.seal_data({"colour": "red"}, PASSWORD)
+
+    response = client.get("/session/")
+
+    assert response.json() == {"colour": "red"}
+    assert SID_KEY in sealed(client)
+
+
+@pytest.mark.parametrize(
+    "lineage",
+    [{SID_KEY: 1, CREATED_KEY: 1, UNTIL_KEY: 1}, {SID_KEY: "a", CREATED_KEY: True}],
+)
+def test_a_malformed_lineage_is_replaced(client: Client, lineage: dict[str, Any]) -> None:
+    client.cookies["sessionid"] = iron.seal_data({"colour": "red", **lineage}, PASSWORD)
+
+    assert client.get("/session/").json() == {"colour": "red"}
+    assert isinstance(sealed(client)[SID_KEY], str)
+
+
+def test_an_empty_or_new_session_costs_no_cache_access(client: Client) -> None:
+    response = client.get("/session/")
+
+    assert response.json() == {}
+    assert response.cookies == {}
+
+
+def test_without_revocation_the_lineage_is_dropped_on_the_next_seal(
+    client: Client, settings: Settings
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+
+    assert client.get("/session/").json() == {"colour": "red"}
+    client.get("/session/write/", {"size": "L"})
+    assert sealed(client) == {"colour": "red", "size": "L"}
+
+
+# --- log-out --------------------------------------------------------------------------
+
+
+def test_log_out_revokes_every_cookie_the_session_ever_had(
+    client: Client, log_everything: pytest.LogCaptureFixture
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    older = session_cookie(client)
+    client.get("/session/write/", {"size": "L"})
+    newer = session_cookie(client)
+
+    client.get("/session/flush/")
+
+    for copy in (older, newer):
+        response = replay(client, copy)
+        assert response.json() == {}
+        assert response.cookies["sessionid"]["max-age"] == 0
+    assert "Session cookie rejected: revoked (logged out)" in log_everything.messages
+    assert newer not in log_everything.text
+
+
+@pytest.mark.django_db
+def test_a_copied_cookie_is_refused_after_django_logout() -> None:
+    client = log_in("ada")
+    copy = session_cookie(client)
+
+    client.logout()
+
+    stolen = Client()
+    stolen.cookies["sessionid"] = copy
+    assert whoami(stolen) == ""
+
+
+def test_writing_after_log_out_starts_a_session_that_loads(client: Client) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    store = SessionStore(session_cookie(client))
+
+    store.flush()
+    store["flash"] = "Logged out"
+    store.save()
+
+    assert SessionStore(store.session_key).load() == {"flash": "Logged out"}
+
+
+def test_a_revoked_session_written_to_gets_a_new_lineage(client: Client) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    copy = session_cookie(client)
+    client.get("/session/flush/")
+
+    replay(client, copy, "/session/write/?colour=blue")
+
+    assert client.get("/session/").json() == {"colour": "blue"}
+
+
+def test_a_cookie_from_before_revocation_cannot_be_revoked_alone() -> None:
+    """The documented limit: it has no session id. Log-out everywhere covers it."""
+    legacy = iron.seal_data({"colour": "red"}, PASSWORD)
+
+    SessionStore(legacy).flush()
+
+    assert SessionStore(legacy).load() == {"colour": "red"}
+
+
+# --- log out everywhere -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_revoke_user_sessions_logs_the_user_out_everywhere() -> None:
+    laptop, phone, other = log_in("ada"), log_in("ada"), log_in("bob")
+    ada = User.objects.get(username="ada")
+
+    revoke_user_sessions(ada)
+
+    assert whoami(laptop) == whoami(phone) == ""
+    assert whoami(other) == "bob"
+    assert whoami(log_in("ada")) == "ada"
+
+
+@pytest.mark.django_db
+def test_only_sessions_created_before_the_revocation_stop() -> None:
+    ada = User.objects.create_user("ada")
+    client = log_in("ada")
+    created_ms = sealed(client)[CREATED_KEY]
+
+    revoke_user_sessions(ada, now=created_ms / 1000 - 1)
+    assert whoami(client) == "ada"
+
+    revoke_user_sessions(ada, now=created_ms / 1000 + 1)
+    assert whoami(client) == ""
+
+
+@pytest.mark.django_db
+def test_a_users_cookie_from_before_revocation_is_covered() -> None:
+    ada = User.objects.create_user("ada")
+    client = Client()
+    client.cookies["sessionid"] = iron.seal_data(
+        {"_auth_user_id": str(ada.pk), "_auth_user_backend": "x", "_auth_user_hash": "x"},
+        PASSWORD,
+    )
+
+    revoke_user_sessions(ada)
+
+    assert client.get("/session/").json() == {}
+
+
+@pytest.mark.django_db
+def test_the_async_api_revokes_and_checks_natively() -> None:
+    ada = User.objects.create_user("ada")
+    cookie = session_cookie(log_in("ada"))
+
+    async def scenario() -> None:
+        store = SessionStore(cookie)
+        assert (await store.aload())["_auth_user_id"] == str(ada.pk)
+        await arevoke_user_sessions(ada)
+        assert await SessionStore(cookie).aload() == {}
+
+        fresh = SessionStore()
+        await fresh.aset("colour", "red")
+        await fresh.asave()
+        copy = fresh.session_key
+        await fresh.acycle_key()
+        assert await SessionStore(copy).aload() == {"colour": "red"}
+        current = SessionStore(fresh.session_key)
+        await current.aflush()
+        assert await SessionStore(fresh.session_key).aload() == {}
+        assert await SessionStore(None).aload() == {}
+        legacy = iron.seal_data({"colour": "red"}, PASSWORD)
+        await SessionStore(legacy).aflush()
+        assert await SessionStore(legacy).aload() == {"colour": "red"}
+
+    asyncio.run(scenario())
+
+
+def test_revoking_users_needs_a_revocation_cache(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+
+    with pytest.raises(ImproperlyConfigured, match="REVOCATION_CACHE"):
+        revoke_user_sessions(User(pk=1, username="ada"))
+
+
+# --- the management command -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_command_revokes_users_by_name_or_pk() -> None:
+    ada, bob = log_in("ada"), log_in("bob")
+    out = io.StringIO()
+
+    call_command("iron_revoke_user_sessions", "ada", stdout=out)
+    bob_pk = str(User.objects.get(username="bob").pk)
+    call_command("iron_revoke_user_sessions", "--pk", bob_pk, stdout=out)
+
+    assert whoami(ada) == whoami(bob) == ""
+    assert out.getvalue().splitlines() == [
+        "Revoked every session of 'ada'.",
+        "Revoked every session of 'bob'.",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arguments", [["ada", "nobody"], ["--pk", "x"], ["--pk", "999"]])
+def test_the_command_revokes_nobody_unless_all_exist(arguments: list[str]) -> None:
+    ada = log_in("ada")
+
+    with pytest.raises(CommandError, match="nobody was revoked"):
+        call_command("iron_revoke_user_sessions", *arguments)
+
+    assert whoami(ada) == "ada"
+
+
+@pytest.mark.django_db
+def test_the_command_says_what_is_missing(settings: Settings) -> None:
+    User.objects.create_user("ada")
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+
+    with pytest.raises(CommandError, match="REVOCATION_CACHE"):
+        call_command("iron_revoke_user_sessions", "ada")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("dead_redis")
+def test_the_command_fails_when_the_cache_is_down() -> None:
+    User.objects.create_user("ada")
+
+    with pytest.raises(CommandError, match="Cannot write to the revocation cache"):
+        call_command("iron_revoke_user_sessions", "ada")
+
+
+# --- the cache down ---------------------------------------------------------------------
+
+
+def test_cache_down_refuse_serves_the_request_without_the_session_and_keeps_the_cookie(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    cookie = session_cookie(client)
+    settings.CACHES = {**settings.CACHES, "revocation": {"BACKEND": REDIS, "LOCATION": dead()}}
+
+    response = client.get("/session/")
+
+    assert response.json() == {}
+    assert "sessionid" not in response.cookies
+    assert "refused for this request" in caplog.text
+    assert cookie not in caplog.text
+    assert [record.levelname for record in caplog.records] == ["ERROR"]
+
+
+def dead() -> str:
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.mark.usefixtures("dead_redis")
+def test_cache_down_refuse_leaves_the_cookie_as_it_is_when_every_request_saves(
+    settings: Settings,
+) -> None:
+    cookie = with_lineage({"colour": "red"})
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client = Client()
+
+    response = replay(client, cookie)
+
+    assert response.json() == {}
+    assert response.cookies["sessionid"].value == cookie
+
+
+@pytest.mark.usefixtures("dead_redis")
+def test_cache_down_refuse_lets_the_request_start_a_new_session(client: Client) -> None:
+    replay(client, with_lineage({"colour": "red"}), "/session/write/?size=L")
+
+    assert sealed(client).keys() == {"size", SID_KEY, CREATED_KEY, UNTIL_KEY}
+
+
+def test_cache_down_accept_loads_the_session_and_logs_an_error(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    use_revocation_cache(
+        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
+    )
+
+    assert client.get("/session/").json() == {"colour": "red"}
+    assert "accepted unchecked" in caplog.text
+
+
+def test_log_out_with_the_cache_down_still_deletes_the_cookie(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    use_revocation_cache(
+        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
+    )
+
+    response = client.get("/session/flush/")
+
+    assert response.status_code == 200
+    assert response.cookies["sessionid"]["max-age"] == 0
+    assert "stay valid until they expire" in caplog.text
+
+
+def test_the_async_api_with_the_cache_down(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    cookie = session_cookie(client)
+    use_revocation_cache(
+        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
+    )
+
+    async def scenario() -> None:
+        store = SessionStore(cookie)
+        assert await store.aload() == {"colour": "red"}
+        await store.aflush()
+        with pytest.raises(redis.ConnectionError):
+            await arevoke_user_sessions(User(pk=1, username="ada"))
+
+    asyncio.run(scenario())
+    assert "accepted unchecked" in caplog.text
+    assert "stay valid until they expire" in caplog.text
+
+
+# --- settings and checks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("REVOCATION_CACHE", "nope"), ("REVOCATION_CACHE", 1), ("REVOCATION_CACHE_DOWN", "open")],
+)
+def test_bad_revocation_settings_are_errors(settings: Settings, key: str, value: Any) -> None:
+    settings.IRON_SESSION = {**settings.IRON_SESSION, key: value}
+
+    assert "E006" in our_ids()
+
+
+@pytest.mark.parametrize(
+    ("backend", "warned"),
+    [(LOCMEM, True), ("django.core.cache.backends.dummy.DummyCache", True), (REDIS, False)],
+)
+def test_a_cache_each_process_has_alone_is_a_warning(
+    settings: Settings, backend: str, warned: bool
+) -> None:
+    use_revocation_cache(settings, {"BACKEND": backend, "LOCATION": dead()})
+
+    assert ("W012" in our_ids()) is warned
+
+
+def test_no_revocation_no_warning(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+
+    assert "W012" not in our_ids()
+
+
+# --- against a real redis-server ------------------------------------------------------
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    with start_redis(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def on_redis(settings: Settings, redis_server: ServerProcess) -> redis.Redis:
+    """The revocation cache on the real server; a client to look inside it."""
+    use_revocation_cache(settings, {"BACKEND": REDIS, "LOCATION": redis_url(redis_server)})
+    return redis.Redis.from_url(redis_url(redis_server))
+
+
+def revocation_ttls(server: redis.Redis, kind: str) -> list[int]:
+    return [server.ttl(key) for key in server.scan_iter(f"*django_iron_session:revoked:{kind}:*")]
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_a_replayed_cookie_after_logout_is_refused(on_redis: redis.Redis) -> None:
+    client = log_in("ada")
+    copy = session_cookie(client)
+    until_ms = sealed(client)[UNTIL_KEY]
+
+    client.logout()
+
+    stolen = Client()
+    stolen.cookies["sessionid"] = copy
+    assert whoami(stolen) == ""
+    # The entry goes when the last cookie of the session would have expired anyway.
+    [ttl] = revocation_ttls(on_redis, "sid")
+    assert ttl == pytest.approx(until_ms / 1000 - time.time(), abs=3)
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_log_out_everywhere_is_one_entry_without_expiry(
+    on_redis: redis.Redis,
+) -> None:
+    laptop, phone = log_in("ada"), log_in("ada")
+
+    call_command("iron_revoke_user_sessions", "ada", stdout=io.StringIO())
+
+    assert whoami(laptop) == whoami(phone) == ""
+    assert revocation_ttls(on_redis, "user") == [-1]
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_a_request_costs_one_round_trip(on_redis: redis.Redis) -> None:
+    client = log_in("ada")
+    on_redis.config_resetstat()
+
+    assert whoami(client) == "ada"
+
+    stats = on_redis.info("commandstats")
+    calls = {name: stat["calls"] for name, stat in stats.items() if "config" not in name}
+    assert calls == {"cmdstat_mget": 1}
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_stopped_mid_test_refuse_then_back(
+    on_redis: redis.Redis, redis_server: ServerProcess, tmp_path: Path
+) -> None:
+    client = log_in("ada")
+    cookie = session_cookie(client)
+
+    redis_server.close()
+    response = client.get("/whoami/")
+    assert response.content == b""
+    assert "sessionid" not in response.cookies
+
+    with start_redis(tmp_path, port=redis_server.port):
+        assert whoami(client) == "ada"
+        assert session_cookie(client) == cookie
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_stopped_mid_test_accept(
+    settings: Settings, on_redis: redis.Redis, redis_server: ServerProcess
+) -> None:
+    settings.IRON_SESSION = {**settings.IRON_SESSION, "REVOCATION_CACHE_DOWN": "accept"}
+    client = log_in("ada")
+    client.logout()
+    survivor = log_in("ada")
+
+    redis_server.close()
+
+    assert whoami(survivor) == "ada"
