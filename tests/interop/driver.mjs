@@ -13,6 +13,12 @@
 // * ttl: milliseconds for the Iron libs (also settable in options), seconds for iron-session.
 // * now_ms: Date.now() during the call. fixed_random: every random byte during the call.
 // * data_js: a JS expression evaluated instead of "data" (cyclic arrays and the like).
+//
+// {"op": "session9_jar", "cookies": {name: value}, "password": ..., "options": {...},
+//  "write": {...} | null, "destroy": bool}: iron-session 9's getIronSession over a cookie
+// jar holding the request's cookies, with "options" as given (cookieName, chunk, ...); it
+// assigns "write" and saves, or destroys. Result: {"session": what it read, "writes":
+// [{"name", "value", "maxAge"}, ...] in the order the jar got them}.
 import { readFileSync } from "node:fs";
 import nodeCrypto from "node:crypto";
 import { createInterface } from "node:readline";
@@ -107,6 +113,7 @@ function versions() {
 
 async function handle(request) {
   if (request.op === "versions") return { ok: true, result: versions() };
+  if (request.op === "session9_jar") return { ok: true, result: await session9Jar(request) };
   const lib = libs[request.lib];
   if (!lib) throw new Error(`unknown lib ${request.lib}`);
   const buffer = lib.buffer ?? toUint8Array;
@@ -123,6 +130,23 @@ async function handle(request) {
     }
     throw new Error(`unknown op ${request.op}`);
   });
+}
+
+async function session9Jar({ cookies = {}, password, options = {}, write = null, destroy = false }) {
+  const writes = [];
+  const jar = {
+    read: (name) => cookies[name],
+    names: () => Object.keys(cookies),
+    write: (name, value, cookieOptions) => writes.push({ name, value, maxAge: cookieOptions.maxAge ?? null }),
+  };
+  const session = await session9.getIronSession(jar, { ...options, password });
+  const read = { ...session };
+  if (write) {
+    Object.assign(session, write);
+    await session.save();
+  }
+  if (destroy) session.destroy();
+  return { session: read, writes };
 }
 
 let queue = Promise.resolve();
