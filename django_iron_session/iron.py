@@ -11,7 +11,6 @@ milliseconds, as Node does. Every failure, whatever the input, is an ``IronError
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import hmac
@@ -386,15 +385,22 @@ def _expiration(ttl: float, now: float | None, options: Options) -> str:
     return str(_now_ms(now, options) + ttl_ms) if ttl else ""
 
 
+_TO_BASE64URL = bytes.maketrans(b"+/", b"-_")
+_FROM_BASE64URL = bytes.maketrans(b"-_", b"+/")
+_BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 def _b64encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).translate(_TO_BASE64URL).rstrip(b"=").decode()
 
 
 def _b64decode(text: str) -> bytes:
-    if not _BASE64URL_RE.fullmatch(text):
+    encoded = text.encode()
+    if encoded.translate(None, _BASE64URL_ALPHABET):
         raise InvalidSealError("Invalid character")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        # Padding beyond what is missing is ignored.
+        return binascii.a2b_base64(encoded.translate(_FROM_BASE64URL) + b"==")
     except binascii.Error:
         raise InvalidSealError("Invalid base64 length") from None
 
@@ -431,26 +437,34 @@ def _deserialize(plaintext: bytes) -> Any:
         raise InvalidSealError("Failed parsing sealed object JSON") from None
 
 
-def _encrypt(key: bytes, iv: bytes, plaintext: bytes, algorithm: str) -> bytes:
+def _cipher(key: bytes, iv: bytes, algorithm: str) -> Cipher[modes.CBC | modes.CTR]:
+    if len(iv) != _IV_BYTES:
+        raise InvalidSealError("Invalid IV")
+    mode = modes.CBC(iv) if algorithm == "aes-256-cbc" else modes.CTR(iv)
+    return Cipher(algorithms.AES(key), mode)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_cipher(key: bytes, iv: str, algorithm: str) -> Cipher[modes.CBC | modes.CTR]:
+    # Building a Cipher costs as much as the decryption itself, and a cookie that comes back
+    # brings the same key and IV. Only ever called once the MAC has been verified.
+    return _cipher(key, _b64decode(iv), algorithm)
+
+
+def _encrypt(cipher: Cipher[modes.CBC | modes.CTR], plaintext: bytes, algorithm: str) -> bytes:
     if algorithm == "aes-256-cbc":
         pad = 16 - len(plaintext) % 16
         plaintext += bytes((pad,)) * pad
-        mode: modes.CBC | modes.CTR = modes.CBC(iv)
-    else:
-        mode = modes.CTR(iv)
-    encryptor = Cipher(algorithms.AES(key), mode).encryptor()
+    encryptor = cipher.encryptor()
     return encryptor.update(plaintext) + encryptor.finalize()
 
 
-def _decrypt(key: bytes, iv: bytes, ciphertext: bytes, algorithm: str) -> bytes:
-    if len(iv) != _IV_BYTES:
-        raise InvalidSealError("Invalid IV")
+def _decrypt(cipher: Cipher[modes.CBC | modes.CTR], ciphertext: bytes, algorithm: str) -> bytes:
+    decryptor = cipher.decryptor()
     if algorithm == "aes-128-ctr":
-        decryptor = Cipher(algorithms.AES(key), modes.CTR(iv)).decryptor()
         return decryptor.update(ciphertext) + decryptor.finalize()
     if not ciphertext or len(ciphertext) % 16:
         raise InvalidSealError("Bad decrypt")
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
     padded = decryptor.update(ciphertext) + decryptor.finalize()
     pad = padded[-1]
     if not 1 <= pad <= 16 or padded[-pad:] != bytes((pad,)) * pad:
@@ -473,7 +487,8 @@ def _seal_from_parts(
 ) -> str:
     password._check(options)
     encryption_key = password._encryption_key(encryption_salt, options, remember=False)
-    ciphertext = _encrypt(encryption_key, iv, plaintext, options.algorithm)
+    cipher = _cipher(encryption_key, iv, options.algorithm)
+    ciphertext = _encrypt(cipher, plaintext, options.algorithm)
     mac_base = (
         f"{MAC_PREFIX}*{password.id}*{encryption_salt}*{_b64encode(iv)}*"
         f"{_b64encode(ciphertext)}*{expiration}"
@@ -547,6 +562,21 @@ def open_seal(
     in constant time, before anything is decrypted, and before the seal is called expired.
     ``decode`` turns the plaintext back into data (iron-webcrypto 2's ``decode`` option).
     """
+    opener: Password | Keyring
+    if isinstance(password, Mapping):
+        opener = Keyring.of(password, min_length=options.min_password_length)
+    else:
+        opener = _as_password(password, min_length=options.min_password_length)
+    return _open(sealed, opener, now, options, decode)
+
+
+def _open(
+    sealed: object,
+    opener: Password | Keyring,
+    now: float | None,
+    options: Options,
+    decode: Callable[[bytes], Any],
+) -> Unsealed:
     if not isinstance(sealed, str) or not sealed.isascii():
         raise InvalidSealError("A seal is an ASCII string")
     parts = sealed.split("*")
@@ -558,14 +588,10 @@ def open_seal(
     if expiration and not _EXPIRATION_RE.fullmatch(expiration):
         raise InvalidSealError("Invalid expiration")
 
-    if isinstance(password, Mapping):
-        keyring = Keyring.of(password, min_length=options.min_password_length)
-        chosen = keyring.find(password_id)
-    else:
-        chosen = _as_password(password, min_length=options.min_password_length)
-    chosen._check(options)
+    password = opener.find(password_id) if isinstance(opener, Keyring) else opener
+    password._check(options)
     mac_base = sealed[: len(sealed) - len(integrity_salt) - len(digest) - 2]
-    integrity_key = chosen._integrity_key(integrity_salt, options, remember=True)
+    integrity_key = password._integrity_key(integrity_salt, options, remember=True)
     if not hmac.compare_digest(_hmac(integrity_key, mac_base), digest):
         raise InvalidSealError("Bad hmac value")
 
@@ -574,8 +600,9 @@ def open_seal(
         _now_ms(now, options) - options.timestamp_skew * 1000
     ):
         raise ExpiredSealError("Expired seal")
-    key = chosen._encryption_key(encryption_salt, options, remember=True)
-    plaintext = _decrypt(key, _b64decode(iv), _b64decode(ciphertext), options.algorithm)
+    key = password._encryption_key(encryption_salt, options, remember=True)
+    cipher = _remembered_cipher(key, iv, options.algorithm)
+    plaintext = _decrypt(cipher, _b64decode(ciphertext), options.algorithm)
     return Unsealed(
         decode(plaintext), password_id, None if expires_ms is None else expires_ms / 1000
     )
@@ -624,7 +651,7 @@ def open_data(
     if not isinstance(sealed, str):
         raise InvalidSealError("A seal is an ASCII string")
     keyring = Keyring.of(password, min_length=options.min_password_length)
-    return open_seal(sealed.partition("~")[0], keyring, now=now, options=options, decode=decode)
+    return _open(sealed.partition("~")[0], keyring, now, options, decode)
 
 
 def unseal_data(
