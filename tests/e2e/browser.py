@@ -134,6 +134,10 @@ class Browser:
             {"name": self.cookie_name, "value": value, "path": "/", "httpOnly": True}
         )
 
+    def forget_cookies(self) -> None:
+        """Every cookie of every site, as a fresh profile has none."""
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+
     def document_cookie(self) -> str:
         value: str = self.driver.execute_script("return document.cookie")
         return value

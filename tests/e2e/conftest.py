@@ -74,7 +74,15 @@ def site(site_env: dict[str, str], tmp_path: Path) -> Iterator[ServerProcess]:
         yield server
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    with chromium(tmp_path / "chromium-profile") as started:
+@pytest.fixture(scope="session")
+def shared_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as started:
         yield started
+
+
+@pytest.fixture
+def browser(shared_browser: Browser) -> Iterator[Browser]:
+    """One chromium for all the tests (it takes a second to start), without cookies."""
+    shared_browser.forget_cookies()
+    yield shared_browser
+    shared_browser.forget_cookies()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import importlib.util
 import json
@@ -118,15 +119,11 @@ class ServerProcess:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            # The whole process group (gunicorn's workers too); SIGINT is gunicorn's quick
-            # shutdown, where SIGTERM would wait for open keep-alive connections.
-            os.killpg(self._process.pid, signal.SIGINT)
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._process.pid, signal.SIGKILL)
-                self._process.wait()
+        # Nothing here needs a graceful stop, and gunicorn's takes seconds while a browser
+        # holds connections open: the whole process group (gunicorn's workers too) goes at once.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGKILL)
+        self._process.wait()
 
     def __enter__(self) -> ServerProcess:
         return self
