@@ -62,7 +62,6 @@ _MAX_SALT_BITS = 8192
 _MAX_EXPIRATION_DIGITS = 21
 _ID_RE = re.compile(r"[A-Za-z0-9_]+")  # JS /^\w+$/ is ASCII-only
 _EXPIRATION_RE = re.compile(rf"[0-9]{{1,{_MAX_EXPIRATION_DIGITS}}}")
-_BASE64URL_RE = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class IronError(Exception):
@@ -270,7 +269,9 @@ PasswordInput: TypeAlias = "str | bytes | Password"
 KeyringInput: TypeAlias = "Keyring | Mapping[str, PasswordInput] | Mapping[int, PasswordInput]"
 
 
-def _as_password(value: object, id: str = "", min_length: int = 32) -> Password:
+def _as_password(
+    value: object, id: str = "", min_length: int = DEFAULT_OPTIONS.min_password_length
+) -> Password:
     if isinstance(value, Password):
         return value if not id or value.id == id else value._renamed(id)
     if isinstance(value, (str, bytes)):
