@@ -1,0 +1,267 @@
+"""Load on real servers: testproject under gunicorn (2 workers) on 127.0.0.1, every request
+reading and writing the session (``POST /counter/``), for this backend, ``signed_cookies`` and
+``db`` in the same run, as requests per second and p50/p99 latency, with ratios.
+
+Run from the repository root: ``.venv/bin/python -m benchmarks.load_bench [--seconds 20]``.
+
+The load comes from Python threads, each one user with its own cookies on a keep-alive
+connection, sending its requests one after the other. ``wrk`` would send more, but it keeps
+no cookies per connection and checks no answers; these users check every answer and, at the
+end, that their counter equals the number of requests they made (no lost update). The
+generator's own cost is the same for the three backends, so the ratios compare the servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import tempfile
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit
+
+from tests.e2e.servers import (
+    REPO_DIR,
+    ServerProcess,
+    environment_for_site,
+    migrate,
+    new_password,
+    start_gunicorn,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+ENGINES = {
+    "iron": "django_iron_session.backend",
+    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
+    "db": "django.contrib.sessions.backends.db",
+}
+CSRF_COOKIE = "csrftoken"
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+
+
+class SessionClient:
+    """One user: its cookies (shared by every server of 127.0.0.1, as in a browser) and one
+    keep-alive connection per server."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self._connections: dict[str, http.client.HTTPConnection] = {}
+
+    def get(self, base_url: str, path: str) -> Response:
+        return self._request("GET", base_url, path)
+
+    def post(self, base_url: str, path: str, form: dict[str, str] | None = None) -> Response:
+        """A form post with the CSRF token a page gave, as the demo site's forms send it."""
+        if CSRF_COOKIE not in self.cookies:
+            self.get(base_url, "/")
+        body = urlencode({**(form or {}), "csrfmiddlewaretoken": self.cookies[CSRF_COOKIE]})
+        return self._request("POST", base_url, path, body)
+
+    def log_in(self, base_url: str, username: str, password: str) -> None:
+        response = self.post(base_url, "/login/", {"username": username, "password": password})
+        if response.status != 302:
+            raise RuntimeError(f"log-in failed with status {response.status}")
+
+    def session_facts(self, base_url: str) -> dict[str, Any]:
+        """What ``/session.json`` says: the session, the user id."""
+        facts: dict[str, Any] = json.loads(self.get(base_url, "/session.json").body)
+        return facts
+
+    def close(self) -> None:
+        for connection in self._connections.values():
+            connection.close()
+
+    def _request(self, method: str, base_url: str, path: str, body: str | None = None) -> Response:
+        connection = self._connections.get(base_url)
+        if connection is None:
+            address = urlsplit(base_url)
+            connection = http.client.HTTPConnection(
+                address.hostname or "", address.port, timeout=30
+            )
+            self._connections[base_url] = connection
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            connection.close()  # reopened on the next request
+            raise
+        for header in response.msg.get_all("Set-Cookie") or []:
+            self._keep(header)
+        return Response(response.status, content)
+
+    def _keep(self, set_cookie: str) -> None:
+        for name, morsel in SimpleCookie(set_cookie).items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+
+
+@dataclass
+class UserRun:
+    """What one user did: its request latencies and what went wrong."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    lost_updates: int = 0
+
+
+def one_user(base_urls: Sequence[str], stop_at: float) -> UserRun:
+    """Increments its counter until ``stop_at``, sending request i to ``base_urls[i % n]``,
+    then checks the counter on the first server."""
+    client = SessionClient()
+    run = UserRun()
+    sent = 0
+    try:
+        while time.monotonic() < stop_at:
+            base_url = base_urls[sent % len(base_urls)]
+            started = time.perf_counter()
+            try:
+                status = client.post(base_url, "/counter/").status
+            except (OSError, http.client.HTTPException):
+                status = 0
+            run.latencies.append(time.perf_counter() - started)
+            sent += 1
+            if status != 302:
+                run.errors += 1
+        counter = client.session_facts(base_urls[0])["session"].get("counter", 0)
+        run.lost_updates = sent - run.errors - counter
+    finally:
+        client.close()
+    return run
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests: int
+    errors: int
+    lost_updates: int
+    seconds: float
+    latencies: list[float]
+
+    @classmethod
+    def total(cls, results: Sequence[LoadResult]) -> LoadResult:
+        return cls(
+            requests=sum(result.requests for result in results),
+            errors=sum(result.errors for result in results),
+            lost_updates=sum(result.lost_updates for result in results),
+            seconds=sum(result.seconds for result in results),
+            latencies=[latency for result in results for latency in result.latencies],
+        )
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile_ms(self, percent: int) -> float:
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[percent - 1] * 1000
+
+
+def run_load(base_urls: Sequence[str], seconds: float, users: int) -> LoadResult:
+    """``users`` users at once, each sending requests one after the other, for ``seconds``."""
+    runs: list[UserRun] = []
+    started = time.monotonic()
+    stop_at = started + seconds
+
+    def user() -> None:
+        runs.append(one_user(base_urls, stop_at))
+
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return LoadResult(
+        requests=sum(len(run.latencies) for run in runs),
+        errors=sum(run.errors for run in runs) + users - len(runs),
+        lost_updates=sum(run.lost_updates for run in runs),
+        seconds=time.monotonic() - started,
+        latencies=[latency for run in runs for latency in run.latencies],
+    )
+
+
+@contextmanager
+def serve(engine: str, directory: Path) -> Iterator[ServerProcess]:
+    """testproject under gunicorn with ``engine`` as SESSION_ENGINE and a fresh database."""
+    env = environment_for_site(
+        directory / f"{engine}.sqlite3",
+        IRON_SESSION_PASSWORD=new_password(),
+        DJANGO_SETTINGS_MODULE="benchmarks.load_bench_settings",
+        LOAD_BENCH_SESSION_ENGINE=ENGINES[engine],
+        PYTHONPATH=str(REPO_DIR),
+    )
+    migrate(env)
+    with start_gunicorn(env, directory / f"{engine}.log", workers=2) as server:
+        yield server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30, help="per backend (default 30)")
+    parser.add_argument("--users", type=int, default=4, help="users at once (default 4)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns per backend (default 3)")
+    arguments = parser.parse_args()
+    text = report(compare(arguments.seconds, arguments.users, arguments.rounds))
+    print(text)
+    if "FAILED" in text:
+        raise SystemExit(1)
+
+
+def compare(seconds: float, users: int, rounds: int) -> dict[str, LoadResult]:
+    """Each backend in turn, ``rounds`` times, so that a busy moment of the machine does not
+    fall on one backend only; each backend's turns are added up."""
+    turns: dict[str, list[LoadResult]] = {engine: [] for engine in ENGINES}
+    with tempfile.TemporaryDirectory() as directory, ExitStack() as servers:
+        base_urls = {
+            engine: servers.enter_context(serve(engine, Path(directory))).base_url
+            for engine in ENGINES
+        }
+        for base_url in base_urls.values():
+            run_load([base_url], 1, users)  # warm-up: workers, connections, caches
+        for _ in range(rounds):
+            for engine, base_url in base_urls.items():
+                turns[engine].append(run_load([base_url], seconds / rounds, users))
+    return {engine: LoadResult.total(results) for engine, results in turns.items()}
+
+
+def report(results: dict[str, LoadResult]) -> str:
+    iron = results["iron"]
+    lines = [
+        f"{'backend':<16}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'lost':>6}{'iron req/s':>12}{'iron p50':>10}{'iron p99':>10}"
+    ]
+    for engine, result in results.items():
+        lines.append(
+            f"{engine:<16}{result.requests:>10}{result.requests_per_second:>9.0f}"
+            f"{result.percentile_ms(50):>9.2f}{result.percentile_ms(99):>9.2f}"
+            f"{result.errors:>8}{result.lost_updates:>6}"
+            f"{iron.requests_per_second / result.requests_per_second:>11.2f}x"
+            f"{iron.percentile_ms(50) / result.percentile_ms(50):>9.2f}x"
+            f"{iron.percentile_ms(99) / result.percentile_ms(99):>9.2f}x"
+        )
+    failed = [engine for engine, result in results.items() if result.errors or result.lost_updates]
+    if failed:
+        lines.append(f"FAILED: errors or lost updates with {', '.join(failed)}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""A short load on testproject under gunicorn (2 workers), every request writing the session
+(``benchmarks/load_bench.py`` runs the long form against other backends)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import pytest
+
+from benchmarks.load_bench import run_load, serve
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.server
+
+# Short for CI; at most 60.
+LOAD_SECONDS = min(float(os.environ.get("E2E_LOAD_SECONDS", "5")), 60)
+USERS = 4
+
+
+def test_concurrent_users_get_no_error_and_lose_no_update(tmp_path: Path) -> None:
+    with serve("iron", tmp_path) as server:
+        result = run_load([server.base_url], LOAD_SECONDS, USERS)
+
+    assert result.requests > USERS
+    assert result.errors == 0
+    assert result.lost_updates == 0
