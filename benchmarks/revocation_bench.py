@@ -78,7 +78,7 @@ def requests_per_second(handler: Any, path: str, cookie: str, seconds: float) ->
 
 
 def measure(url: str, seconds: float, rounds: int) -> dict[tuple[str, str], float]:
-    handler = session_bench.handler_for(ENGINE)
+    handler = session_bench.handler_for("iron")
     cookies = {}
     for mode, overrides in modes(url).items():
         with override_settings(**overrides):
