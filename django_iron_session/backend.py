@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from django_iron_session import chunks, compression, iron, revocation
 from django_iron_session.conf import Config, get_config
+from django_iron_session.known_cookies import known_cookies
 
 logger = logging.getLogger("django_iron_session")
 security_logger = logging.getLogger("django.security.SuspiciousSession")
@@ -169,13 +170,15 @@ class SessionStore(SessionBase):
         if config.revocation_cache is not None:
             self._lineage = revocation.extended(self._lineage, expires_at)
             data = {**data, **self._lineage.fields()}
+        plaintext = (compression.encode if config.compress else iron.serialize)(data)
+        keyring = config.passwords.keyring()
         value = iron.seal_data(
-            data,
-            config.passwords.keyring(),
+            plaintext,
+            keyring,
             ttl=ttl,
             now=expires_at - ttl,
             options=config.options,
-            encode=compression.encode if config.compress else iron.serialize,
+            encode=bytes,  # encoded already, to be remembered below
         )
         limit = config.cookie_size_limit
         # Max-Age has at most the digits of ttl: the exact size is needed only near the limit.
@@ -184,6 +187,8 @@ class SessionStore(SessionBase):
             size = config.set_cookie_size(value, max_age)
             if size > limit and not chunks.fits(config, value, max_age):
                 raise SessionTooLargeError(self._too_large_message(size, limit))
+        # The next request most likely brings this cookie back.
+        known_cookies.add(value, keyring, expires_at, plaintext)
         return value
 
     def _too_large_message(self, size: int, limit: int) -> str:
@@ -209,21 +214,27 @@ def _sealing_id(value: str) -> str | None:
 
 
 def _open(value: str, config: Config) -> dict[str, Any]:
+    keyring = config.passwords.keyring()
+    plaintext = known_cookies.plaintext(value, keyring, config.options)
+    if plaintext is None:
+        plaintext = _verify(value, keyring, config)
+    data = compression.decode(plaintext)
+    if not isinstance(data, dict):
+        raise iron.InvalidSealError(f"The seal holds a {type(data).__name__}, not a dict")
+    return data
+
+
+def _verify(value: str, keyring: iron.Keyring, config: Config) -> bytes:
+    """The plaintext of a cookie this process does not know yet, once its MAC is checked."""
     try:
-        opened = iron.open_data(
-            value, config.passwords.keyring(), options=config.options, decode=compression.decode
-        )
+        opened = iron.open_data(value, keyring, options=config.options, decode=bytes)
     except iron.UnknownPasswordError:
         # Another process may have just added a password to the keyring file.
-        opened = iron.open_data(
-            value,
-            config.passwords.keyring(refresh=True),
-            options=config.options,
-            decode=compression.decode,
-        )
-    if not isinstance(opened.data, dict):
-        raise iron.InvalidSealError(f"The seal holds a {type(opened.data).__name__}, not a dict")
-    return opened.data
+        keyring = config.passwords.keyring(refresh=True)
+        opened = iron.open_data(value, keyring, options=config.options, decode=bytes)
+    plaintext: bytes = opened.data
+    known_cookies.add(value, keyring, opened.expires_at, plaintext)
+    return plaintext
 
 
 def _log_rejected(value: str, error: iron.IronError) -> None:
