@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import redis
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from django_iron_session import iron
 from django_iron_session.backend import SessionStore
@@ -291,6 +292,24 @@ def test_only_sessions_created_before_the_revocation_stop() -> None:
 
     revoke_user_sessions(ada, now=created_ms / 1000 + 1)
     assert whoami(client) == ""
+
+
+@pytest.mark.django_db
+def test_the_revoking_device_stays_logged_in_through_update_session_auth_hash() -> None:
+    ada = User.objects.create_user("ada")
+    cookie = session_cookie(log_in("ada"))
+    request = RequestFactory().get("/")
+    request.session = SessionStore(cookie)
+    request.user = ada
+    # As in a password-change view: the session was read (for request.user) before.
+    assert request.session["_auth_user_id"] == str(ada.pk)
+
+    revoke_user_sessions(ada)
+    update_session_auth_hash(request, ada)
+    request.session.save()
+
+    assert SessionStore(cookie).load() == {}
+    assert SessionStore(request.session.session_key).load()["_auth_user_id"] == str(ada.pk)
 
 
 @pytest.mark.django_db
