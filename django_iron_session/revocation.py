@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import SESSION_KEY as USER_ID_KEY
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 
 from django_iron_session.conf import Config, get_config
@@ -139,14 +139,18 @@ def _unreachable(config: Config, error: Exception) -> Verdict:
     return Verdict.UNVERIFIED if refuse else Verdict.ACCEPTED
 
 
+def _cache(config: Config) -> BaseCache:
+    assert config.revocation_cache is not None  # the backend asks only when it is set
+    return caches[config.revocation_cache]
+
+
 def check(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
     """Whether a session may load: one ``get_many`` for its id and its user."""
-    assert config.revocation_cache is not None  # the backend asks only when it is set
     keys = _cache_keys(lineage, data)
     if not keys:
         return Verdict.ACCEPTED
     try:
-        found = caches[config.revocation_cache].get_many(keys)
+        found = _cache(config).get_many(keys)
     except Exception as error:  # any backend's failure: redis, memcached, sockets
         return _unreachable(config, error)
     return _verdict(lineage, data, found)
@@ -154,12 +158,11 @@ def check(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verd
 
 async def acheck(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
     """``check`` with the cache's native async API."""
-    assert config.revocation_cache is not None  # the backend asks only when it is set
     keys = _cache_keys(lineage, data)
     if not keys:
         return Verdict.ACCEPTED
     try:
-        found = await caches[config.revocation_cache].aget_many(keys)
+        found = await _cache(config).aget_many(keys)
     except Exception as error:  # any backend's failure: redis, memcached, sockets
         return _unreachable(config, error)
     return _verdict(lineage, data, found)
@@ -174,11 +177,10 @@ def _sid_timeout(config: Config, lineage: Lineage, now: float | None) -> int:
 def revoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
     """Log-out: no cookie of this session loads again. A cache failure is logged, not
     raised: the log-out itself (the cookie's deletion) goes ahead."""
-    assert config.revocation_cache is not None  # the backend asks only when it is set
     if lineage is None:
         return
     try:
-        caches[config.revocation_cache].set(
+        _cache(config).set(
             _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
         )
     except Exception as error:  # any backend's failure: redis, memcached, sockets
@@ -187,11 +189,10 @@ def revoke(config: Config, lineage: Lineage | None, now: float | None = None) ->
 
 async def arevoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
     """``revoke`` with the cache's native async API."""
-    assert config.revocation_cache is not None  # the backend asks only when it is set
     if lineage is None:
         return
     try:
-        await caches[config.revocation_cache].aset(
+        await _cache(config).aset(
             _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
         )
     except Exception as error:  # any backend's failure: redis, memcached, sockets

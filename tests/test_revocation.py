@@ -67,13 +67,19 @@ def revoking(settings: Settings) -> None:
     use_revocation_cache(settings, {"BACKEND": LOCMEM, "LOCATION": str(uuid.uuid4())})
 
 
+def dead() -> dict[str, str]:
+    """A Redis nobody answers for."""
+    return {"BACKEND": REDIS, "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+
+
 @pytest.fixture
 def dead_redis(settings: Settings) -> None:
-    """The revocation cache becomes a Redis nobody answers for, keeping IRON_SESSION."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "revocation": {"BACKEND": REDIS, "LOCATION": f"redis://127.0.0.1:{free_port()}/0"},
-    }
+    use_revocation_cache(settings, dead())
+
+
+@pytest.fixture
+def dead_redis_accepting(settings: Settings) -> None:
+    use_revocation_cache(settings, dead(), REVOCATION_CACHE_DOWN="accept")
 
 
 def sealed(client: Client) -> dict[str, Any]:
@@ -417,7 +423,7 @@ def test_cache_down_refuse_serves_the_request_without_the_session_and_keeps_the_
 ) -> None:
     client.get("/session/write/", {"colour": "red"})
     cookie = session_cookie(client)
-    settings.CACHES = {**settings.CACHES, "revocation": {"BACKEND": REDIS, "LOCATION": dead()}}
+    use_revocation_cache(settings, dead())
 
     response = client.get("/session/")
 
@@ -426,10 +432,6 @@ def test_cache_down_refuse_serves_the_request_without_the_session_and_keeps_the_
     assert "refused for this request" in caplog.text
     assert cookie not in caplog.text
     assert [record.levelname for record in caplog.records] == ["ERROR"]
-
-
-def dead() -> str:
-    return f"redis://127.0.0.1:{free_port()}/0"
 
 
 @pytest.mark.usefixtures("dead_redis")
@@ -453,25 +455,21 @@ def test_cache_down_refuse_lets_the_request_start_a_new_session(client: Client) 
     assert sealed(client).keys() == {"size", SID_KEY, CREATED_KEY, UNTIL_KEY}
 
 
+@pytest.mark.usefixtures("dead_redis_accepting")
 def test_cache_down_accept_loads_the_session_and_logs_an_error(
-    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+    client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     client.get("/session/write/", {"colour": "red"})
-    use_revocation_cache(
-        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
-    )
 
     assert client.get("/session/").json() == {"colour": "red"}
     assert "accepted unchecked" in caplog.text
 
 
+@pytest.mark.usefixtures("dead_redis_accepting")
 def test_log_out_with_the_cache_down_still_deletes_the_cookie(
-    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+    client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     client.get("/session/write/", {"colour": "red"})
-    use_revocation_cache(
-        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
-    )
 
     response = client.get("/session/flush/")
 
@@ -480,14 +478,12 @@ def test_log_out_with_the_cache_down_still_deletes_the_cookie(
     assert "stay valid until they expire" in caplog.text
 
 
+@pytest.mark.usefixtures("dead_redis_accepting")
 def test_the_async_api_with_the_cache_down(
-    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+    client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     client.get("/session/write/", {"colour": "red"})
     cookie = session_cookie(client)
-    use_revocation_cache(
-        settings, {"BACKEND": REDIS, "LOCATION": dead()}, REVOCATION_CACHE_DOWN="accept"
-    )
 
     async def scenario() -> None:
         store = SessionStore(cookie)
@@ -521,7 +517,7 @@ def test_bad_revocation_settings_are_errors(settings: Settings, key: str, value:
 def test_a_cache_each_process_has_alone_is_a_warning(
     settings: Settings, backend: str, warned: bool
 ) -> None:
-    use_revocation_cache(settings, {"BACKEND": backend, "LOCATION": dead()})
+    use_revocation_cache(settings, {**dead(), "BACKEND": backend})
 
     assert ("W012" in our_ids()) is warned
 
