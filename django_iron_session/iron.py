@@ -6,7 +6,8 @@ seconds with its 14-day default), which is what a Node app's ``sealData``/``unse
 and ``getIronSession`` read and write.
 
 Times are seconds since the epoch (floats), like ``time.time()``; the token itself holds
-milliseconds, as Node does. Every failure, whatever the input, is an ``IronError``.
+milliseconds, as Node does. Every failure, whatever the input, is an ``IronError`` (only a
+caller's own ``encode``/``decode`` functions may raise their own errors).
 """
 
 from __future__ import annotations
