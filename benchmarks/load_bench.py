@@ -84,8 +84,34 @@ class SessionClient:
     def close(self) -> None:
         for connection in self._connections.values():
             connection.close()
+        self._connections.clear()
+
+    def __enter__(self) -> SessionClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _request(self, method: str, base_url: str, path: str, body: str | None = None) -> Response:
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reused = base_url in self._connections
+        try:
+            response, content = self._exchange(base_url, method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise
+            # The server closed the idle keep-alive connection before reading this request
+            # (gunicorn keeps one 2 s): it was not processed, so send it again on a new one.
+            response, content = self._exchange(base_url, method, path, body, headers)
+        for header in response.msg.get_all("Set-Cookie") or []:
+            self._keep(header)
+        return Response(response.status, content)
+
+    def _exchange(
+        self, base_url: str, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, bytes]:
         connection = self._connections.get(base_url)
         if connection is None:
             address = urlsplit(base_url)
@@ -93,19 +119,14 @@ class SessionClient:
                 address.hostname or "", address.port, timeout=30
             )
             self._connections[base_url] = connection
-        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            content = response.read()
+            return response, response.read()
         except (OSError, http.client.HTTPException):
-            connection.close()  # reopened on the next request
+            connection.close()
+            del self._connections[base_url]
             raise
-        for header in response.msg.get_all("Set-Cookie") or []:
-            self._keep(header)
-        return Response(response.status, content)
 
     def _keep(self, set_cookie: str) -> None:
         for name, morsel in SimpleCookie(set_cookie).items():
