@@ -112,6 +112,15 @@ class Browser:
     def log_in(self, base_url: str, username: str, password: str) -> None:
         self.fill_and_submit(f"{base_url}/login/", {"username": username, "password": password})
 
+    def set_expiry(self, base_url: str, seconds: int) -> None:
+        """``request.session.set_expiry(seconds)`` through the session page's expiry form."""
+        self.open(f"{base_url}/")
+        # The page offers 30 seconds; the same form asks for any number.
+        self.driver.execute_script(
+            "document.getElementById('expire-30').value = arguments[0]", str(seconds)
+        )
+        self.click("expire-30")
+
     def user_id(self, base_url: str) -> str | None:
         """The logged-in user's id as the session page shows it, after loading that page."""
         self.open(f"{base_url}/")

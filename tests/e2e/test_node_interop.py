@@ -7,6 +7,7 @@ cookie Django set, as an app on another path of one domain would.
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -78,3 +79,19 @@ def test_after_a_rotation_both_apps_seal_under_the_new_id(
     assert password_id(browser.session_cookie_value()) == "2"
     assert browser.user_id(site.base_url) == user_id
     assert django_session(browser, site)["node_note"] == "after the rotation"
+
+
+def test_a_node_save_keeps_the_lifetime_django_set_with_set_expiry(
+    site: ServerProcess, node_app: ServerProcess, browser: Browser
+) -> None:
+    # Found here: with the plain options, Node re-sealed a 2-second session for two weeks.
+    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    browser.set_expiry(site.base_url, 2)
+    write_note_on_node(browser, node_app, "short-lived")
+    sealed_at = time.monotonic()
+    written_by_node = browser.session_cookie_value()
+
+    time.sleep(max(0.0, sealed_at + 2.2 - time.monotonic()))
+
+    browser.set_session_cookie(written_by_node)
+    assert browser.user_id(site.base_url) is None

@@ -42,6 +42,23 @@ function sessionOptions() {
   };
 }
 
+// Django's set_expiry() keeps a session's own lifetime in the session, as _session_expiry:
+// seconds, or an ISO date. Saving with the options above would give a 5-minute session
+// SESSION_COOKIE_AGE instead; so a save honours it. (0, "until the browser closes", is kept
+// as the default: iron-session turns a cookie without maxAge into a seal that never expires.)
+function honouringDjangoExpiry(session, options) {
+  const expiry = session._session_expiry;
+  let seconds;
+  if (typeof expiry === "number" && expiry > 0) {
+    seconds = expiry;
+  } else if (typeof expiry === "string" && !Number.isNaN(Date.parse(expiry))) {
+    seconds = Math.max(1, Math.ceil((Date.parse(expiry) - Date.now()) / 1000));
+  } else {
+    return options;
+  }
+  return { ...options, ttl: seconds, cookieOptions: { ...options.cookieOptions, maxAge: seconds } };
+}
+
 const escape = (text) =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -75,6 +92,7 @@ async function handle(req, res) {
     res.end(JSON.stringify({ ...session }));
   } else if (req.method === "POST" && path === "/note") {
     session.node_note = (await readForm(req)).get("note") ?? "";
+    session.updateConfig(honouringDjangoExpiry(session, sessionOptions()));
     await session.save();
     res.writeHead(303, { location: "/" });
     res.end();
