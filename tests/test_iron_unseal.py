@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from django_iron_session import iron
+from django_iron_session import compression, iron
 from django_iron_session.keyring_file import KeyringContents, write_keyring
 from tests.command_process import command_env, run_command
 
@@ -48,6 +48,11 @@ def test_a_cookie_opens_into_its_session_password_id_and_expiry() -> None:
     # The seal holds whole milliseconds, rounded.
     assert before + 3600 - 0.001 <= expires <= time.time() + 3600 + 0.001
     assert 3590 <= report["seconds_left"] <= 3600
+
+
+def test_a_compressed_session_opens_too() -> None:
+    sealed = iron.seal_data(DATA, PASSWORD, encode=compression.encode)
+    assert unseal(sealed)["session"] == DATA
 
 
 def test_the_output_is_indented_json() -> None:

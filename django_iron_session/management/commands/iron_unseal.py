@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http.cookie import parse_cookie
 
-from django_iron_session import iron
+from django_iron_session import compression, iron
 from django_iron_session.conf import Config, KeyringFilePasswords, get_config
 from django_iron_session.keyring_file import KeyringFileError, read_passwords
 
@@ -54,7 +54,9 @@ class Command(BaseCommand):
         sealed = _cookie_value(text, config.cookie_name)
         keyring = _keyring(config)
         try:
-            opened = iron.open_data(sealed, keyring, options=config.options)
+            opened = iron.open_data(
+                sealed, keyring, options=config.options, decode=compression.decode
+            )
         except iron.IronError as error:
             reason = error.reason.replace("-", " ")
             raise CommandError(f"The cookie does not open: {reason} ({error})") from None
