@@ -1,6 +1,7 @@
 // A small Node app that shares the Django session cookie, for the end-to-end tests and the
-// README's "Sharing a session with Node". Run: node server.mjs (settings from the environment,
-// the same variables testproject reads).
+// README's "Sharing a session with Node" (which shows its functions from password() to
+// honouringDjangoExpiry()). Run: node server.mjs, with the settings in the environment, the
+// same variables testproject reads:
 //
 //   PORT                       port on 127.0.0.1 (required)
 //   IRON_SESSION_NODE_VERSION  8 or 9: which iron-session major to use (default 9)
@@ -22,10 +23,11 @@ function password() {
   return value.trimStart().startsWith("{") ? JSON.parse(value) : value;
 }
 
-// Django's SESSION_COOKIE_SAMESITE: Lax, Strict, None, or False for no attribute.
+// How testproject reads SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE (False: no attribute).
+const isTrue = (value) => ["1", "true", "yes", "on"].includes(value.toLowerCase());
 const sameSite = (value) => (value.toLowerCase() === "false" ? false : value.toLowerCase());
 
-// The options that match Django's settings; the README shows this function.
+// The iron-session options that match Django's settings.
 function sessionOptions() {
   const age = Number(env.SESSION_COOKIE_AGE ?? 1209600); // Django's default: two weeks
   return {
@@ -35,7 +37,7 @@ function sessionOptions() {
     cookieOptions: {
       maxAge: age, // as Django sets it; iron-session's default would be ttl - 60
       httpOnly: true,
-      secure: ["1", "true", "yes", "on"].includes((env.SESSION_COOKIE_SECURE ?? "").toLowerCase()),
+      secure: isTrue(env.SESSION_COOKIE_SECURE ?? "false"),
       sameSite: sameSite(env.SESSION_COOKIE_SAMESITE ?? "Lax"),
       path: "/",
     },
@@ -43,9 +45,9 @@ function sessionOptions() {
 }
 
 // Django's set_expiry() keeps a session's own lifetime in the session, as _session_expiry:
-// seconds, or an ISO date. Saving with the options above would give a 5-minute session
-// SESSION_COOKIE_AGE instead; so a save honours it. (0, "until the browser closes", is kept
-// as the default: iron-session turns a cookie without maxAge into a seal that never expires.)
+// seconds, or an ISO date. Saved with the options above, a 5-minute session would get the
+// whole SESSION_COOKIE_AGE; so call this before each save. (0, "until the browser closes",
+// keeps the options: iron-session turns a cookie without maxAge into a seal that never expires.)
 function honouringDjangoExpiry(session, options) {
   const expiry = session._session_expiry;
   let seconds;
