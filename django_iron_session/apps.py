@@ -9,7 +9,7 @@ class IronSessionConfig(AppConfig):
     verbose_name = "Iron sessions"
 
     def ready(self) -> None:
-        from django_iron_session import checks  # here: it imports the backend
+        from django_iron_session import checks  # imports the engine, so not at app loading
 
         register(checks.check_settings, Tags.security)
         register(checks.check_deploy, Tags.security, deploy=True)
