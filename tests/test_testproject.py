@@ -199,6 +199,12 @@ def test_expiry_at_browser_close_sets_a_cookie_without_max_age(client: Client) -
     assert session_facts(client)["expire_at_browser_close"] is True
 
 
+def test_the_longest_expiry_is_a_year_and_a_day(client: Client) -> None:
+    response = client.post("/expiry/", {"expiry": "31622400"})
+
+    assert response.cookies[COOKIE]["max-age"] == 31622400
+
+
 def test_default_expiry_goes_back_to_session_cookie_age(client: Client) -> None:
     client.post("/expiry/", {"expiry": "30"})
 
@@ -208,7 +214,7 @@ def test_default_expiry_goes_back_to_session_cookie_age(client: Client) -> None:
     assert session_facts(client)["expiry_age"] == site_settings.SESSION_COOKIE_AGE
 
 
-@pytest.mark.parametrize("choice", ["", "0", "-5", "soon", "٣"])
+@pytest.mark.parametrize("choice", ["", "0", "-5", "soon", "٣", "31622401", "9" * 30])
 def test_an_unknown_expiry_is_a_bad_request(client: Client, choice: str) -> None:
     assert client.post("/expiry/", {"expiry": choice}).status_code == 400
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 COUNTER_KEY = "counter"
 EXPIRY_CHOICES = {"browser": 0, "default": None}
+# Longer than a demo needs, and far from where the cookie's expiry date would overflow.
+MAX_EXPIRY_SECONDS = 366 * 24 * 3600
 
 
 def _session_facts(request: HttpRequest) -> dict[str, Any]:
@@ -58,10 +60,12 @@ def expiry(request: HttpRequest) -> HttpResponse:
     choice = request.POST.get("expiry", "")
     if choice in EXPIRY_CHOICES:
         request.session.set_expiry(EXPIRY_CHOICES[choice])
-    elif choice.isascii() and choice.isdigit() and int(choice) > 0:
+    elif choice.isascii() and choice.isdigit() and 0 < int(choice) <= MAX_EXPIRY_SECONDS:
         request.session.set_expiry(int(choice))
     else:
-        return HttpResponseBadRequest("expiry must be 'browser', 'default' or seconds")
+        return HttpResponseBadRequest(
+            f"expiry must be 'browser', 'default' or 1 to {MAX_EXPIRY_SECONDS} seconds"
+        )
     return redirect("session")
 
 
