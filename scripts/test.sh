@@ -3,7 +3,7 @@
 # ruff and mypy --strict. Runs every step and fails at the end if any failed.
 # Arguments go to pytest: scripts/test.sh -x tests/test_backend.py
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 bin=.venv/bin
 
 failed=()
