@@ -3,9 +3,11 @@
 Each request is a whole WSGI call into Django (handler, URL resolving, SessionMiddleware,
 a view, the response) that either reads the session or reads it and changes one key (so
 the session is saved and, for the cookie engines, re-sealed). Every engine runs in the
-same process on the same data; rounds are interleaved and the best round counts.
+same process on the same data, timed in CPU seconds so that other load on the machine
+skews the ratios less; rounds are interleaved and the best round counts. "iron, cold" is
+this engine with no cookie known in advance (see known_cookies.py).
 
-    .venv/bin/python benchmarks/session_bench.py [--seconds 1] [--rounds 5]
+    .venv/bin/python benchmarks/session_bench.py [--seconds 1] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -212,7 +214,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     parser.add_argument(
         "--seconds", type=float, default=1.0, help="CPU seconds per engine and round"
     )
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; best counts")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds; best counts")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     configure()
