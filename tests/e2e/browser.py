@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
 PAGE_TIMEOUT = 15.0
+INSECURE_HOST = "insecure.test"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 # The machine has no internet: without these, chromium waits on connections it cannot make.
@@ -34,6 +35,8 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A name for 127.0.0.1 that is not "localhost": http:// there is not a secure context.
+    f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
 )
 
 

@@ -145,7 +145,8 @@ def environment_for_site(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "testproject.settings",
         "DATABASE_PATH": str(database),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # insecure.test: tests/e2e/browser.py's name for 127.0.0.1 outside a secure context.
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,insecure.test",
         "DJANGO_SECRET_KEY": new_password(),
         **settings,
     }

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from django_iron_session import iron
+from tests.e2e.browser import INSECURE_HOST
 from tests.e2e.conftest import PASSWORD, USERNAME
 from tests.e2e.cookies import password_id
 from tests.e2e.servers import ServerProcess, http_get, manage, new_password
@@ -91,6 +92,18 @@ def test_the_cookie_is_http_only_with_configured_flags_and_sealed(
     for value in visible_strings(session):
         assert value not in cookie["value"]
         assert value.encode() not in decoded_parts(cookie["value"])
+
+
+@pytest.mark.parametrize("site_settings", [{"SESSION_COOKIE_SECURE": "true"}], indirect=True)
+def test_the_browser_enforces_secure_outside_a_secure_context(
+    site: ServerProcess, browser: Browser
+) -> None:
+    # The same site by another name than 127.0.0.1, over http: the cookie must not be kept.
+    insecure_url = site.base_url.replace("127.0.0.1", INSECURE_HOST)
+    browser.log_in(insecure_url, USERNAME, PASSWORD)
+
+    assert browser.session_cookie() is None
+    assert browser.user_id(insecure_url) is None
 
 
 def flip_one_character(seal: str) -> str:
