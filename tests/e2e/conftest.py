@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from django_iron_session.keyring_file import KeyringContents, write_keyring
 from tests.e2e.browser import Browser, chromium
 from tests.e2e.servers import (
     ServerProcess,
@@ -16,7 +17,6 @@ from tests.e2e.servers import (
     migrate,
     new_password,
     start_gunicorn,
-    write_keyring,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def copy_database(template: Path, directory: Path) -> Path:
 @pytest.fixture
 def keyring_file(tmp_path: Path) -> Path:
     path = tmp_path / "keyring.json"
-    write_keyring(path, {1: new_password()})
+    write_keyring(path, KeyringContents({"1": new_password()}))
     return path
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import http.client
 import importlib.util
-import json
 import os
 import secrets
 import shutil
@@ -68,13 +66,6 @@ def free_port() -> int:
 
 def new_password() -> str:
     return secrets.token_urlsafe(32)
-
-
-def write_keyring(path: Path, passwords: Mapping[int, str]) -> None:
-    """A keyring file as ``iron_rotate_password`` writes it, for a site's first start."""
-    document = {"passwords": {str(key): value for key, value in passwords.items()}}
-    path.write_text(json.dumps(document), encoding="utf-8")
-    path.chmod(0o600)
 
 
 class ServerProcess:
@@ -213,19 +204,3 @@ def start_node_app(
         "IRON_SESSION_NODE_VERSION": str(iron_session_version),
     }
     return ServerProcess([node, str(NODE_APP)], node_env, port, log)
-
-
-def http_get(
-    base_url: str, path: str, cookie: str | None = None
-) -> tuple[int, dict[str, str], str]:
-    """A GET outside the browser: status, headers (lower-case names) and body."""
-    host, port = base_url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        headers = {"Cookie": cookie} if cookie is not None else {}
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        body = response.read().decode()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-    finally:
-        connection.close()
