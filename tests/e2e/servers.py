@@ -186,11 +186,19 @@ def start_gunicorn(
         "gthread",
         "--threads",
         str(threads),
-        # Its default control socket is one path for every gunicorn of the user.
-        "--no-control-socket",
+        *_without_control_socket(),
         "testproject.wsgi",
     ]
     return ServerProcess(command, env, port, log)
+
+
+def _without_control_socket() -> list[str]:
+    """Newer gunicorns open a control socket at one path for all the user's servers (each
+    takes it over from the last, and removes it on exit); the tests need none. Older ones
+    have no such socket, nor the option."""
+    config = importlib.import_module("gunicorn.config")
+    names = {setting.name for setting in config.KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in names else []
 
 
 def start_node_app(
