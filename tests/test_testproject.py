@@ -91,6 +91,15 @@ def test_the_session_cookie_is_an_iron_session_seal_with_nothing_in_clear(
     assert "_auth_user_id" not in value
 
 
+@pytest.mark.parametrize("path", ["/signup/", "/login/"])
+def test_the_forms_render_with_a_csrf_token(client: Client, path: str) -> None:
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in response.content
+    assert b'name="username"' in response.content
+
+
 def test_a_refused_sign_up_shows_the_form_again(client: Client) -> None:
     response = client.post(
         "/signup/", {"username": "ada", "password1": PASSWORD, "password2": "something else"}
