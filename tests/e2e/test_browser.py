@@ -17,6 +17,8 @@ from tests.e2e.cookies import password_id
 from tests.e2e.servers import ServerProcess, manage, new_password
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tests.e2e.browser import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -37,7 +39,9 @@ def assert_clean_logged_out_page(site: ServerProcess, browser: Browser, cookie: 
     with SessionClient() as client:
         client.cookies["sessionid"] = cookie
         assert client.get(site.base_url, "/").status == 200
-    assert "Traceback" not in site.log.read_text()
+    log = site.log.read_text()
+    assert "Traceback" not in log
+    assert cookie not in log
 
 
 def test_sign_up_then_log_in_shows_the_session(site: ServerProcess, browser: Browser) -> None:
@@ -125,7 +129,7 @@ def another_apps_seal(seal: str) -> str:
 
 @pytest.mark.parametrize("tamper", [flip_one_character, truncate, another_apps_seal])
 def test_an_edited_cookie_gives_a_logged_out_page_not_an_error(
-    site: ServerProcess, browser: Browser, tamper: Any
+    site: ServerProcess, browser: Browser, tamper: Callable[[str], str]
 ) -> None:
     log_in(site, browser)
     edited = tamper(browser.session_cookie_value())
@@ -133,6 +137,7 @@ def test_an_edited_cookie_gives_a_logged_out_page_not_an_error(
     browser.set_session_cookie(edited)
 
     assert_clean_logged_out_page(site, browser, edited)
+    assert "Session cookie rejected: invalid" in site.log.read_text()
 
 
 def test_rotation_while_the_site_runs_keeps_the_user_logged_in(
