@@ -162,7 +162,7 @@ def wait_past(seconds: float, since: float) -> None:
     time.sleep(max(0.0, since + seconds - time.monotonic()))
 
 
-@pytest.mark.parametrize("site_settings", [{"SESSION_COOKIE_AGE": "3"}], indirect=True)
+@pytest.mark.parametrize("site_settings", [{"SESSION_COOKIE_AGE": "4"}], indirect=True)
 def test_a_session_is_gone_after_session_cookie_age_even_replayed(
     site: ServerProcess, browser: Browser
 ) -> None:
@@ -170,7 +170,7 @@ def test_a_session_is_gone_after_session_cookie_age_even_replayed(
     sealed_at = time.monotonic()
     old = browser.session_cookie_value()
 
-    wait_past(3.2, sealed_at)
+    wait_past(4.2, sealed_at)
 
     assert browser.user_id(site.base_url) is None
     browser.set_session_cookie(old)

@@ -84,14 +84,17 @@ def test_after_a_rotation_both_apps_seal_under_the_new_id(
 def test_a_node_save_keeps_the_lifetime_django_set_with_set_expiry(
     site: ServerProcess, node_app: ServerProcess, browser: Browser
 ) -> None:
-    # Found here: with the plain options, Node re-sealed a 2-second session for two weeks.
+    # Found here: with the plain options, Node re-sealed a 3-second session for two weeks.
     browser.log_in(site.base_url, USERNAME, PASSWORD)
-    browser.set_expiry(site.base_url, 2)
+    user_id = browser.user_id(site.base_url)
+    browser.set_expiry(site.base_url, 3)
     write_note_on_node(browser, node_app, "short-lived")
     sealed_at = time.monotonic()
+    # Node saved the live session (not a fresh one after it had expired).
+    assert browser.text("user-id") == user_id
     written_by_node = browser.session_cookie_value()
 
-    time.sleep(max(0.0, sealed_at + 2.2 - time.monotonic()))
+    time.sleep(max(0.0, sealed_at + 3.2 - time.monotonic()))
 
     browser.set_session_cookie(written_by_node)
     assert browser.user_id(site.base_url) is None
