@@ -221,7 +221,8 @@ class KeyringFilePasswords:
 
     def keyring(self, *, refresh: bool = False) -> iron.Keyring:
         now = time.monotonic()
-        if refresh or now - self._checked_at >= self.check_interval:
+        # Until the first load is done, other threads wait for it rather than find no keyring.
+        if refresh or self._keyring is None or now - self._checked_at >= self.check_interval:
             with self._lock:
                 self._checked_at = now
                 self._reload_if_changed()
