@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -37,7 +38,7 @@ from tests.e2e.servers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 ENGINES = {
     "iron": "django_iron_session.backend",
@@ -141,30 +142,31 @@ class UserRun:
     """What one user did: its request latencies and what went wrong."""
 
     latencies: list[float] = field(default_factory=list)
-    errors: int = 0
+    #: what went wrong ("status 500", "ConnectionResetError"), how many times
+    errors: Counter[str] = field(default_factory=Counter)
     lost_updates: int = 0
 
 
-def one_user(base_urls: Sequence[str], stop_at: float) -> UserRun:
-    """Increments its counter until ``stop_at``, sending request i to ``base_urls[i % n]``,
+def one_user(base_urls: Sequence[str], stop: Callable[[], bool]) -> UserRun:
+    """Increments its counter until ``stop()``, sending request i to ``base_urls[i % n]``,
     then checks the counter on the first server."""
     client = SessionClient()
     run = UserRun()
     sent = 0
     try:
-        while time.monotonic() < stop_at:
+        while not stop():
             base_url = base_urls[sent % len(base_urls)]
             started = time.perf_counter()
             try:
                 status = client.post(base_url, "/counter/").status
-            except (OSError, http.client.HTTPException):
-                status = 0
+                if status != 302:
+                    run.errors[f"status {status}"] += 1
+            except (OSError, http.client.HTTPException) as error:
+                run.errors[type(error).__name__] += 1
             run.latencies.append(time.perf_counter() - started)
             sent += 1
-            if status != 302:
-                run.errors += 1
         counter = client.session_facts(base_urls[0])["session"].get("counter", 0)
-        run.lost_updates = sent - run.errors - counter
+        run.lost_updates = sent - run.errors.total() - counter
     finally:
         client.close()
     return run
@@ -173,7 +175,7 @@ def one_user(base_urls: Sequence[str], stop_at: float) -> UserRun:
 @dataclass(frozen=True)
 class LoadResult:
     requests: int
-    errors: int
+    errors: Counter[str]
     lost_updates: int
     seconds: float
     latencies: list[float]
@@ -182,7 +184,7 @@ class LoadResult:
     def total(cls, results: Sequence[LoadResult]) -> LoadResult:
         return cls(
             requests=sum(result.requests for result in results),
-            errors=sum(result.errors for result in results),
+            errors=sum((result.errors for result in results), Counter()),
             lost_updates=sum(result.lost_updates for result in results),
             seconds=sum(result.seconds for result in results),
             latencies=[latency for result in results for latency in result.latencies],
@@ -196,23 +198,32 @@ class LoadResult:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[percent - 1] * 1000
 
 
-def run_load(base_urls: Sequence[str], seconds: float, users: int) -> LoadResult:
-    """``users`` users at once, each sending requests one after the other, for ``seconds``."""
+def run_load(
+    base_urls: Sequence[str], seconds: float, users: int, *, until: threading.Event | None = None
+) -> LoadResult:
+    """``users`` users at once, each sending requests one after the other, for ``seconds``
+    or until ``until`` is set."""
     runs: list[UserRun] = []
     started = time.monotonic()
     stop_at = started + seconds
 
+    def stop() -> bool:
+        return time.monotonic() >= stop_at or (until is not None and until.is_set())
+
     def user() -> None:
-        runs.append(one_user(base_urls, stop_at))
+        runs.append(one_user(base_urls, stop))
 
     threads = [threading.Thread(target=user) for _ in range(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    errors = sum((run.errors for run in runs), Counter[str]())
+    if len(runs) < users:
+        errors["user stopped by an exception"] += users - len(runs)
     return LoadResult(
         requests=sum(len(run.latencies) for run in runs),
-        errors=sum(run.errors for run in runs) + users - len(runs),
+        errors=errors,
         lost_updates=sum(run.lost_updates for run in runs),
         seconds=time.monotonic() - started,
         latencies=[latency for run in runs for latency in run.latencies],
@@ -273,14 +284,15 @@ def report(results: dict[str, LoadResult]) -> str:
         lines.append(
             f"{engine:<16}{result.requests:>10}{result.requests_per_second:>9.0f}"
             f"{result.percentile_ms(50):>9.2f}{result.percentile_ms(99):>9.2f}"
-            f"{result.errors:>8}{result.lost_updates:>6}"
+            f"{result.errors.total():>8}{result.lost_updates:>6}"
             f"{iron.requests_per_second / result.requests_per_second:>11.2f}x"
             f"{iron.percentile_ms(50) / result.percentile_ms(50):>9.2f}x"
             f"{iron.percentile_ms(99) / result.percentile_ms(99):>9.2f}x"
         )
     failed = [engine for engine, result in results.items() if result.errors or result.lost_updates]
     if failed:
-        lines.append(f"FAILED: errors or lost updates with {', '.join(failed)}")
+        details = "; ".join(f"{engine}: {dict(results[engine].errors)}" for engine in failed)
+        lines.append(f"FAILED: errors or lost updates with {details}")
     return "\n".join(lines)
 
 

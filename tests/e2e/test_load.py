@@ -25,5 +25,5 @@ def test_concurrent_users_get_no_error_and_lose_no_update(tmp_path: Path) -> Non
         result = run_load([server.base_url], LOAD_SECONDS, USERS)
 
     assert result.requests > USERS
-    assert result.errors == 0
+    assert not result.errors
     assert result.lost_updates == 0
