@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -272,3 +274,32 @@ def test_a_keyring_file_never_read_is_a_configuration_error(tmp_path: Path) -> N
 
     with pytest.raises(ImproperlyConfigured, match=r"missing\.json is unusable"):
         passwords.keyring()
+
+
+def test_until_a_keyring_is_loaded_every_call_tries_again(tmp_path: Path) -> None:
+    # A thread that arrives while the first load is under way, or after it failed, must not
+    # wait out the check interval with no passwords at all.
+    keyring = tmp_path / "keyring.json"
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    with pytest.raises(ImproperlyConfigured):
+        passwords.keyring()
+
+    write_keyring(keyring, {"1": PASSWORD})
+
+    assert list(passwords.keyring()) == ["1"]
+
+
+def test_threads_arriving_together_all_find_the_keyring(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_keyring(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    start = threading.Barrier(8)
+
+    def first_request() -> list[str]:
+        start.wait()
+        return list(passwords.keyring())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda _: first_request(), range(8)))
+
+    assert found == [["1"]] * 8
