@@ -1,7 +1,8 @@
 """Real logout for sealed sessions: ``IRON_SESSION["REVOCATION_CACHE"]`` names a Django cache.
 
 Every cookie value a session ever had carries the same random session id (``_iron_sid``)
-and the time the session began (``_iron_created``, ms); ``cycle_key`` (log-in) starts a new
+and the time the session began (``_iron_created``, µs, so that a log-in and a revocation
+moments apart are never taken as simultaneous); ``cycle_key`` (log-in) starts a new
 id. ``flush`` (log-out) revokes the id until the last of its cookies expires
 (``_iron_until``, ms, the latest expiry any of them was sealed with), so the entry
 expires by itself. ``revoke_user_sessions`` makes every session of a user that began
@@ -55,16 +56,20 @@ class Lineage:
     """What all the cookie values of one session share."""
 
     sid: str
-    created_ms: int
+    created_us: int
     #: the latest expiry any cookie of this session was sealed with
     until_ms: int
 
     def fields(self) -> dict[str, Any]:
-        return {SID_KEY: self.sid, CREATED_KEY: self.created_ms, UNTIL_KEY: self.until_ms}
+        return {SID_KEY: self.sid, CREATED_KEY: self.created_us, UNTIL_KEY: self.until_ms}
 
 
 def _ms(seconds: float) -> int:
     return math.ceil(seconds * 1000)
+
+
+def _us(seconds: float) -> int:
+    return math.ceil(seconds * 1_000_000)
 
 
 def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
@@ -85,11 +90,11 @@ def extended(lineage: Lineage | None, expires_at: float, now: float | None = Non
     """The lineage to seal a cookie expiring at ``expires_at`` with: a new one if None."""
     until_ms = _ms(expires_at)
     if lineage is None:
-        created_ms = _ms(time.time() if now is None else now)
-        return Lineage(secrets.token_urlsafe(16), created_ms, until_ms)
+        created_us = _us(time.time() if now is None else now)
+        return Lineage(secrets.token_urlsafe(16), created_us, until_ms)
     if until_ms <= lineage.until_ms:
         return lineage
-    return Lineage(lineage.sid, lineage.created_ms, until_ms)
+    return Lineage(lineage.sid, lineage.created_us, until_ms)
 
 
 def _sid_cache_key(sid: str) -> str:
@@ -114,8 +119,8 @@ def _verdict(lineage: Lineage | None, data: dict[str, Any], found: dict[str, Any
     user_id = data.get(USER_ID_KEY)
     revoked_at = found.get(_user_cache_key(user_id)) if isinstance(user_id, str) else None
     # A seal from before revocation was on has no creation time: any revocation covers it.
-    created_ms = 0 if lineage is None else lineage.created_ms
-    if isinstance(revoked_at, int) and created_ms < revoked_at:
+    created_us = 0 if lineage is None else lineage.created_us
+    if isinstance(revoked_at, int) and created_us < revoked_at:
         return _revoked("all the user's sessions revoked")
     return Verdict.ACCEPTED
 
@@ -218,7 +223,7 @@ def _user_revocation(user: AbstractBaseUser, now: float | None) -> tuple[str, st
             "that every server shares (Django's RedisCache, for example)."
         )
     user_id = user._meta.pk.value_to_string(user)  # what login() stores in the session
-    return alias, _user_cache_key(user_id), _ms(time.time() if now is None else now)
+    return alias, _user_cache_key(user_id), _us(time.time() if now is None else now)
 
 
 def revoke_user_sessions(user: AbstractBaseUser, *, now: float | None = None) -> None:

@@ -90,7 +90,7 @@ def sealed(client: Client) -> dict[str, Any]:
 
 def with_lineage(data: dict[str, Any]) -> str:
     """A cookie for ``data`` as a site with revocation on seals it."""
-    lineage = Lineage("a-session-id", created_ms=0, until_ms=round((time.time() + DAY) * 1000))
+    lineage = Lineage("a-session-id", created_us=0, until_ms=round((time.time() + DAY) * 1000))
     return iron.seal_data({**data, **lineage.fields()}, PASSWORD)
 
 
@@ -121,7 +121,7 @@ def test_a_sealed_session_carries_its_lineage_out_of_the_sessions_sight(client: 
 
     assert set(data) == {"colour", SID_KEY, CREATED_KEY, UNTIL_KEY}
     assert len(data[SID_KEY]) >= 22
-    assert before * 1000 <= data[CREATED_KEY] <= time.time() * 1000 + 1
+    assert before * 1_000_000 <= data[CREATED_KEY] <= time.time() * 1_000_000 + 1
     assert data[UNTIL_KEY] == pytest.approx((before + 1209600) * 1000, abs=2000)
     assert client.get("/session/").json() == {"colour": "red"}
 
@@ -291,12 +291,12 @@ def test_revoke_user_sessions_logs_the_user_out_everywhere() -> None:
 def test_only_sessions_created_before_the_revocation_stop() -> None:
     ada = User.objects.create_user("ada")
     client = log_in("ada")
-    created_ms = sealed(client)[CREATED_KEY]
+    created_us = sealed(client)[CREATED_KEY]
 
-    revoke_user_sessions(ada, now=created_ms / 1000 - 1)
+    revoke_user_sessions(ada, now=created_us / 1_000_000 - 1)
     assert whoami(client) == "ada"
 
-    revoke_user_sessions(ada, now=created_ms / 1000 + 1)
+    revoke_user_sessions(ada, now=created_us / 1_000_000 + 1)
     assert whoami(client) == ""
 
 
