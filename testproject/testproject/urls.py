@@ -9,7 +9,11 @@ urlpatterns = [
     path("", views.session_page, name="session"),
     path("session.json", views.session_json, name="session-json"),
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="form.html", extra_context={"title": "Log in"}),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("counter/", views.counter, name="counter"),
     path("expiry/", views.expiry, name="expiry"),

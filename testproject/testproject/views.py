@@ -74,4 +74,4 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.save())
         return redirect("session")
-    return render(request, "signup.html", {"form": form})
+    return render(request, "form.html", {"form": form, "title": "Sign up"})
