@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# The redis-server helper lives with the tests; session_bench.py is next to this file.
+# Run as a script: the repository root, for testing/ (redis-server) and benchmarks/.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django
@@ -32,7 +32,7 @@ from django.test import override_settings
 
 from benchmarks import session_bench
 from django_iron_session import iron
-from tests.redis_server import redis_url, start_redis
+from testing.redis_server import redis_url, start_redis
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -31,9 +31,9 @@ from django_iron_session.revocation import (
     arevoke_user_sessions,
     revoke_user_sessions,
 )
+from testing.redis_server import redis_url, start_redis
+from testing.servers import free_port
 from tests.conftest import PASSWORD, session_cookie
-from tests.e2e.servers import free_port
-from tests.redis_server import redis_url, start_redis
 from tests.test_checks import our_ids
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from pytest_django import Settings
 
-    from tests.e2e.servers import ServerProcess
+    from testing.servers import ServerProcess
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"

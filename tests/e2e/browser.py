@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.servers import require, require_executable
+from testing.components import require, require_executable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

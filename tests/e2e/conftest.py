@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from django_iron_session.keyring_file import KeyringContents, write_keyring
-from tests.e2e.browser import Browser, chromium
-from tests.e2e.servers import (
+from testing.constants import USER_PASSWORD, USERNAME
+from testing.servers import (
     ServerProcess,
+    copy_database,
     environment_for_site,
     manage,
     migrate,
     new_password,
-    start_gunicorn,
+    start_site,
 )
+from tests.e2e.browser import Browser, chromium
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-USERNAME = "alice"
-PASSWORD = "correct-horse-battery-staple-42"
+    from pathlib import Path
 
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the user ``alice``, copied for each site."""
     path = tmp_path_factory.mktemp("template") / "db.sqlite3"
-    env = environment_for_site(path, DJANGO_SUPERUSER_PASSWORD=PASSWORD)
+    env = environment_for_site(path, DJANGO_SUPERUSER_PASSWORD=USER_PASSWORD)
     migrate(env)
     result = manage(
         env, "createsuperuser", "--noinput", "--username", USERNAME, "--email", "a@example.com"
@@ -38,11 +36,6 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         raise RuntimeError(f"createsuperuser failed:\n{result.stderr}")
     return path
-
-
-def copy_database(template: Path, directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy(template, directory / "db.sqlite3"))
 
 
 @pytest.fixture
@@ -70,7 +63,7 @@ def site_env(
 @pytest.fixture
 def site(site_env: dict[str, str], tmp_path: Path) -> Iterator[ServerProcess]:
     """testproject under gunicorn (2 workers) on a free port, sessions in the keyring file."""
-    with start_gunicorn(site_env, tmp_path / "gunicorn.log") as server:
+    with start_site(site_env, tmp_path / "gunicorn.log") as server:
         yield server
 
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from benchmarks.load_bench import SessionClient
 from django_iron_session import iron
+from testing.constants import USER_PASSWORD, USERNAME
+from testing.load import SessionClient
+from testing.servers import ServerProcess, manage, new_password
 from tests.e2e.browser import INSECURE_HOST
-from tests.e2e.conftest import PASSWORD, USERNAME
 from tests.e2e.cookies import password_id
-from tests.e2e.servers import ServerProcess, manage, new_password
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 def log_in(site: ServerProcess, browser: Browser) -> str:
     """Log ``alice`` in; her user id."""
-    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
     user_id = browser.user_id(site.base_url)
     assert user_id is not None
     return user_id
@@ -45,7 +45,7 @@ def assert_clean_logged_out_page(site: ServerProcess, browser: Browser, cookie: 
 
 
 def test_sign_up_then_log_in_shows_the_session(site: ServerProcess, browser: Browser) -> None:
-    browser.sign_up(site.base_url, "bob", PASSWORD)
+    browser.sign_up(site.base_url, "bob", USER_PASSWORD)
     user_id = browser.user_id(site.base_url)
     assert user_id is not None
     assert browser.text("username") == "Logged in as bob"
@@ -53,7 +53,7 @@ def test_sign_up_then_log_in_shows_the_session(site: ServerProcess, browser: Bro
 
     browser.click("logout")
     assert browser.user_id(site.base_url) is None
-    browser.log_in(site.base_url, "bob", PASSWORD)
+    browser.log_in(site.base_url, "bob", USER_PASSWORD)
 
     assert browser.user_id(site.base_url) == user_id
 
@@ -107,7 +107,7 @@ def test_the_browser_enforces_secure_outside_a_secure_context(
 ) -> None:
     # The same site by another name than 127.0.0.1, over http: the cookie must not be kept.
     insecure_url = site.base_url.replace("127.0.0.1", INSECURE_HOST)
-    browser.log_in(insecure_url, USERNAME, PASSWORD)
+    browser.log_in(insecure_url, USERNAME, USER_PASSWORD)
 
     assert browser.session_cookie() is None
     assert browser.user_id(insecure_url) is None

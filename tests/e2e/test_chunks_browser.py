@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.e2e.servers import REPO_DIR, ServerProcess, free_port, new_password, require_gunicorn
+from testing.paths import REPO_DIR
+from testing.servers import App, ServerProcess, new_password, start_site
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -20,41 +20,22 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
+CHUNK_SITE = App(directory=REPO_DIR, wsgi="django.core.wsgi:get_wsgi_application()")
 CHUNKS = {"sessionid.0", "sessionid.1", "sessionid.2", "sessionid.3"}
 
 
 @pytest.fixture
 def chunk_site(tmp_path: Path) -> Iterator[ServerProcess]:
-    """tests/e2e/chunk_site.py under gunicorn's threaded workers, on a free port."""
-    require_gunicorn()
-    port = free_port()
+    """tests/e2e/chunk_site.py under gunicorn, on a free port."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.e2e.chunk_site",
         "DJANGO_SECRET_KEY": new_password(),
         "IRON_SESSION_PASSWORD": new_password(),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--chdir",
-        str(REPO_DIR),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        # Four chunks make a Cookie header of about 16 KB; gunicorn refuses any header line
-        # over 8190 bytes unless told otherwise (the README says so for every server).
-        "--limit-request-field_size",
-        "32768",
-        "django.core.wsgi:get_wsgi_application()",
-    ]
-    with ServerProcess(command, env, port, tmp_path / "gunicorn.log") as server:
+    # Four chunks make a Cookie header of about 16 KB; gunicorn refuses any header line
+    # over 8190 bytes unless told otherwise (the README says so for every server).
+    with start_site(env, tmp_path / "gunicorn.log", app=CHUNK_SITE, header_bytes=32768) as server:
         yield server
 
 

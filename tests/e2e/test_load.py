@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from benchmarks.load_bench import run_load, serve
+from testing.load import run_load, serve
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.conftest import PASSWORD, USERNAME
+from testing.constants import USER_PASSWORD, USERNAME
+from testing.servers import ServerProcess, manage, start_node_app
 from tests.e2e.cookies import password_id
-from tests.e2e.servers import ServerProcess, manage, start_node_app
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -50,7 +50,7 @@ def django_session(browser: Browser, site: ServerProcess) -> dict[str, object]:
 def test_node_reads_the_django_login_and_django_reads_what_node_wrote(
     site: ServerProcess, node_app: ServerProcess, browser: Browser
 ) -> None:
-    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
     user_id = browser.user_id(site.base_url)
     assert user_id is not None
 
@@ -68,7 +68,7 @@ def test_after_a_rotation_both_apps_seal_under_the_new_id(
     browser: Browser,
     site_env: dict[str, str],
 ) -> None:
-    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
     user_id = browser.user_id(site.base_url)
 
     result = manage(site_env, "iron_rotate_password")
@@ -85,7 +85,7 @@ def test_a_node_save_keeps_the_lifetime_django_set_with_set_expiry(
     site: ServerProcess, node_app: ServerProcess, browser: Browser
 ) -> None:
     # Found here: with the plain options, Node re-sealed a 3-second session for two weeks.
-    browser.log_in(site.base_url, USERNAME, PASSWORD)
+    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
     user_id = browser.user_id(site.base_url)
     browser.set_expiry(site.base_url, 3)
     write_note_on_node(browser, node_app, "short-lived")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.e2e.servers import NODE_APP, REPO_DIR
+from testing.paths import NODE_APP, REPO_DIR
 
 
 def readme_section(title: str) -> str:

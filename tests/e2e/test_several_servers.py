@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from benchmarks.load_bench import SessionClient, run_load
-from tests.e2e.conftest import PASSWORD, USERNAME, copy_database
+from testing.constants import USER_PASSWORD, USERNAME
+from testing.load import SessionClient, run_load
+from testing.servers import ServerProcess, copy_database, manage, start_site
 from tests.e2e.cookies import password_id
-from tests.e2e.servers import ServerProcess, manage, start_gunicorn
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,7 +33,7 @@ def two_sites(
         for name in ("a", "b"):
             database = copy_database(migrated_database, tmp_path / name)
             env = {**site_env, "DATABASE_PATH": str(database)}
-            servers.append(start_gunicorn(env, tmp_path / f"{name}.log"))
+            servers.append(start_site(env, tmp_path / f"{name}.log"))
         yield servers[0], servers[1]
     finally:
         for server in servers:
@@ -45,7 +45,7 @@ def test_a_session_made_on_one_server_is_read_and_changed_on_the_other(
 ) -> None:
     a, b = two_sites
     with SessionClient() as user:
-        user.log_in(a.base_url, USERNAME, PASSWORD)
+        user.log_in(a.base_url, USERNAME, USER_PASSWORD)
         user_id = user.session_facts(a.base_url)["user_id"]
 
         assert user.session_facts(b.base_url)["user_id"] == user_id
@@ -74,7 +74,7 @@ def test_a_rotation_while_requests_flow_to_both_loses_no_session(
         rotated.set()
 
     with SessionClient() as logged_in:
-        logged_in.log_in(a.base_url, USERNAME, PASSWORD)
+        logged_in.log_in(a.base_url, USERNAME, USER_PASSWORD)
         user_id = logged_in.session_facts(b.base_url)["user_id"]
         rotating = threading.Thread(target=rotate_twice)
         rotating.start()

@@ -1,13 +1,13 @@
 """A real redis-server (Debian's package) on a free port of 127.0.0.1, for the revocation
-tests and benchmark. Missing: the tests skip with the reason shown, except on CI (env var
-``CI`` set), where they fail."""
+tests and benchmark."""
 
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
 
-from tests.e2e.servers import ServerProcess, free_port, require_executable
+from testing.components import require_executable
+from testing.servers import ServerProcess, free_port
 
 if TYPE_CHECKING:
     from pathlib import Path

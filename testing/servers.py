@@ -1,9 +1,13 @@
-"""Real server processes on 127.0.0.1 for the end-to-end tests and the load benchmark."""
+"""Real server processes on 127.0.0.1: a Django site under a real server, the Node app.
+
+A site is served by one of ``SERVERS`` (gunicorn today): each kind is a function that gives
+the command line; adding a kind is adding one function and one entry.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import secrets
 import shutil
@@ -12,49 +16,18 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
+from testing.components import require_module, require_node_packages
+from testing.paths import NODE_APP, TESTPROJECT_DIR
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from types import TracebackType
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-TESTPROJECT_DIR = REPO_DIR / "testproject"
-INTEROP_DIR = REPO_DIR / "tests" / "interop"
-NODE_APP = INTEROP_DIR / "node_app" / "server.mjs"
 START_TIMEOUT = 30.0
-
-
-def require(available: bool, what: str) -> None:
-    """Skip with a visible reason when a component is missing; under CI, fail instead."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is missing, and CI must run these tests")
-    pytest.skip(f"{what} is missing")
-
-
-def require_executable(path: str) -> str:
-    found = shutil.which(path)
-    require(found is not None, path)
-    assert found is not None
-    return found
-
-
-def require_node_packages() -> str:
-    node = require_executable("node")
-    require(
-        (INTEROP_DIR / "node_modules" / "iron-session9").is_dir(),
-        "tests/interop/node_modules (run npm ci in tests/interop)",
-    )
-    return node
-
-
-def require_gunicorn() -> None:
-    require(importlib.util.find_spec("gunicorn") is not None, "gunicorn (pip install gunicorn)")
 
 
 def free_port() -> int:
@@ -128,6 +101,86 @@ class ServerProcess:
         self.close()
 
 
+@dataclass(frozen=True)
+class App:
+    """A Django project as a server imports it: ``wsgi`` is the WSGI application's
+    ``module:name``, found from ``directory``; the environment names its settings."""
+
+    directory: Path
+    wsgi: str
+
+
+TESTPROJECT = App(directory=TESTPROJECT_DIR, wsgi="testproject.wsgi:application")
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What a server command is asked for."""
+
+    app: App
+    port: int
+    workers: int
+    #: the longest header line the server must accept, or None for its default
+    header_bytes: int | None
+
+
+def gunicorn_command(serving: Serving) -> list[str]:
+    """gunicorn's threaded workers: chromium keeps idle connections open, which would each
+    hold a whole sync worker."""
+    require_module("gunicorn", "pip install gunicorn")
+    header_limit = (
+        []
+        if serving.header_bytes is None
+        else ["--limit-request-field_size", str(serving.header_bytes)]
+    )
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        str(serving.app.directory),
+        "--bind",
+        f"127.0.0.1:{serving.port}",
+        "--workers",
+        str(serving.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        *header_limit,
+        *_without_control_socket(),
+        serving.app.wsgi,
+    ]
+
+
+def _without_control_socket() -> list[str]:
+    """Newer gunicorns open a control socket at one path for all the user's servers (each
+    takes it over from the last, and removes it on exit); the tests need none. Older ones
+    have no such socket, nor the option."""
+    config = importlib.import_module("gunicorn.config")
+    names = {setting.name for setting in config.KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in names else []
+
+
+#: every kind of server a site can run under, by name
+SERVERS: dict[str, Callable[[Serving], list[str]]] = {"gunicorn": gunicorn_command}
+
+
+def start_site(
+    env: Mapping[str, str],
+    log: Path,
+    *,
+    server: str = "gunicorn",
+    app: App = TESTPROJECT,
+    workers: int = 2,
+    header_bytes: int | None = None,
+) -> ServerProcess:
+    """``app`` (testproject unless told) under ``server`` on a free port."""
+    port = free_port()
+    command = SERVERS[server](Serving(app, port, workers, header_bytes))
+    return ServerProcess(command, env, port, log)
+
+
 def environment_for_site(
     database: Path, *, keyring_file: Path | None = None, **settings: str
 ) -> dict[str, str]:
@@ -165,40 +218,10 @@ def migrate(env: Mapping[str, str]) -> None:
         raise RuntimeError(f"migrate failed:\n{result.stderr}")
 
 
-def start_gunicorn(
-    env: Mapping[str, str], log: Path, *, workers: int = 2, threads: int = 4
-) -> ServerProcess:
-    """testproject under gunicorn's threaded workers: chromium keeps idle connections open,
-    which would each hold a whole sync worker."""
-    require_gunicorn()
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--chdir",
-        str(TESTPROJECT_DIR),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        *_without_control_socket(),
-        "testproject.wsgi",
-    ]
-    return ServerProcess(command, env, port, log)
-
-
-def _without_control_socket() -> list[str]:
-    """Newer gunicorns open a control socket at one path for all the user's servers (each
-    takes it over from the last, and removes it on exit); the tests need none. Older ones
-    have no such socket, nor the option."""
-    config = importlib.import_module("gunicorn.config")
-    names = {setting.name for setting in config.KNOWN_SETTINGS}
-    return ["--no-control-socket"] if "control_socket_disable" in names else []
+def copy_database(template: Path, directory: Path) -> Path:
+    """A site's own copy of a migrated database, as a site's replicas each have one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(template, directory / "db.sqlite3"))
 
 
 def start_node_app(
