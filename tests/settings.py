@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from testing.constants import PASSWORD
+
 SECRET_KEY = "tests-only-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -24,6 +26,6 @@ ROOT_URLCONF = "tests.urls"
 SESSION_ENGINE = "django_iron_session.backend"
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 
-IRON_SESSION = {"PASSWORD": "tests-only-password-of-at-least-32-characters"}
+IRON_SESSION = {"PASSWORD": PASSWORD}
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from django_iron_session import iron
 from django_iron_session.backend import SessionStore, SessionTooLargeError
-from tests.conftest import NEWER_PASSWORD, PASSWORD, session_cookie
+from testing.constants import NEWER_PASSWORD, PASSWORD
+from tests.helpers import session_cookie
 
 if TYPE_CHECKING:
     from collections.abc import Callable

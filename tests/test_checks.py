@@ -4,32 +4,17 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
-from django.core.checks import Error, Warning, run_checks
+from django.core.checks import Error, Warning
 from django.core.management import call_command
 
 from django_iron_session.backend import SessionStore as IronSessionStore
-from tests.conftest import PASSWORD
+from testing.constants import PASSWORD
+from tests.helpers import our_ids, our_messages
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from django.core.checks import CheckMessage
     from pytest_django import Settings
-
-
-def our_messages(*, deploy: bool = False) -> list[CheckMessage]:
-    return [
-        message
-        for message in run_checks(include_deployment_checks=deploy)
-        if (message.id or "").startswith("django_iron_session.")
-    ]
-
-
-def our_ids(*, deploy: bool = False) -> list[str]:
-    return [
-        str(message.id).removeprefix("django_iron_session.")
-        for message in our_messages(deploy=deploy)
-    ]
 
 
 def test_the_test_settings_pass() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from django_iron_session import chunks
 from django_iron_session.conf import get_config
-from tests.conftest import PASSWORD
+from testing.constants import PASSWORD
 
 if TYPE_CHECKING:
     from pytest_django import Settings

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from django_iron_session import compression, iron
-from tests.conftest import PASSWORD, session_cookie
-from tests.test_checks import our_ids
+from testing.constants import PASSWORD
+from tests.helpers import our_ids, session_cookie
 
 if TYPE_CHECKING:
     from django.test import Client

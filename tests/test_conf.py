@@ -18,7 +18,7 @@ from django_iron_session.conf import (
     password_problems,
     settings_problems,
 )
-from tests.conftest import NEWER_PASSWORD, PASSWORD
+from testing.constants import NEWER_PASSWORD, PASSWORD
 
 if TYPE_CHECKING:
     from pathlib import Path

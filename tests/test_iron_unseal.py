@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from django_iron_session import compression, iron
 from django_iron_session.keyring_file import KeyringContents, write_keyring
+from testing.constants import PASSWORD
 from tests.command_process import command_env, run_command
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 
     from pytest_django import Settings
 
-PASSWORD = "tests-only-password-of-at-least-32-characters"  # tests/settings.py
 OTHER = "another-password-of-at-least-32-characters"
 DATA = {"user": "alice", "cart": [1, 2], "note": "café"}
 

@@ -9,7 +9,7 @@ from django_iron_session import iron
 from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
 from django_iron_session.known_cookies import KnownCookies, known_cookies
-from tests.conftest import NEWER_PASSWORD, PASSWORD
+from testing.constants import NEWER_PASSWORD, PASSWORD
 
 if TYPE_CHECKING:
     from pytest_django import Settings

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING
 
 import pytest
@@ -9,20 +8,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django_iron_session import iron
 from django_iron_session.backend import SessionTooLargeError
 from django_iron_session.middleware import SessionMiddleware
-from tests.conftest import NEWER_PASSWORD, PASSWORD
-from tests.test_checks import our_ids
+from testing.constants import NEWER_PASSWORD, PASSWORD
+from tests.helpers import FOUR_CHUNKS, TEN_KB, browse, expired, jar, our_ids
 
 if TYPE_CHECKING:
     from django.test import Client
-    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
     from pytest_django import Settings
 
 MIDDLEWARE = "django_iron_session.middleware.SessionMiddleware"
 DJANGO_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
-#: random hex does not compress: 10,000 characters make a seal of four chunks
-TEN_KB = secrets.token_hex(5000)
-FOUR_CHUNKS = {"sessionid.0", "sessionid.1", "sessionid.2", "sessionid.3"}
 
 
 @pytest.fixture
@@ -35,24 +30,8 @@ def set_cookie_bytes(response: HttpResponseBase, name: str) -> int:
     return len(response.cookies[name].OutputString().encode())
 
 
-def expired(response: HttpResponseBase) -> set[str]:
-    return {name for name, morsel in response.cookies.items() if morsel["max-age"] == 0}
-
-
 def written(response: HttpResponseBase) -> set[str]:
     return {name for name, morsel in response.cookies.items() if morsel["max-age"] != 0}
-
-
-def browse(client: Client, path: str, params: dict[str, str] | None = None) -> TestResponse:
-    """A GET, after which the client keeps cookies as a browser does: expired ones go."""
-    response = client.get(path, params or {})
-    for name in expired(response):
-        del client.cookies[name]
-    return response
-
-
-def jar(client: Client) -> dict[str, str]:
-    return {name: morsel.value for name, morsel in client.cookies.items()}
 
 
 pytestmark = pytest.mark.usefixtures("chunking")

@@ -31,10 +31,10 @@ from django_iron_session.revocation import (
     arevoke_user_sessions,
     revoke_user_sessions,
 )
+from testing.constants import PASSWORD
 from testing.redis_server import redis_url, start_redis
 from testing.servers import free_port
-from tests.conftest import PASSWORD, session_cookie
-from tests.test_checks import our_ids
+from tests.helpers import our_ids, session_cookie
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -11,6 +11,7 @@ import pytest
 
 from testing.paths import REPO_DIR
 from testing.servers import App, ServerProcess, new_password, start_site
+from tests.helpers import FOUR_CHUNKS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 CHUNK_SITE = App(directory=REPO_DIR, wsgi="django.core.wsgi:get_wsgi_application()")
-CHUNKS = {"sessionid.0", "sessionid.1", "sessionid.2", "sessionid.3"}
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_a_chunked_session_survives_real_requests(
     grown = visit(browser, chunk_site, "grow/?kb=10")
 
     assert grown["blob_length"] == 10240
-    assert set(cookies(browser)) == CHUNKS
+    assert set(cookies(browser)) == FOUR_CHUNKS
     # Chromium kept every chunk whole: together they are the seal, ``~2`` at its end.
     seal = "".join(cookies(browser)[f"sessionid.{index}"] for index in range(4))
     assert seal.startswith("Fe26.2*1*")
@@ -64,14 +64,14 @@ def test_a_chunked_session_survives_real_requests(
     for visits in (2, 3, 4):
         shown = visit(browser, chunk_site, "show/")
         assert shown == {**grown, "visits": visits}
-        assert set(cookies(browser)) == CHUNKS
+        assert set(cookies(browser)) == FOUR_CHUNKS
 
     shrunk = visit(browser, chunk_site, "shrink/")
     assert shrunk["visits"] == 5
     assert set(cookies(browser)) == {"sessionid"}
 
     visit(browser, chunk_site, "grow/?kb=10")
-    assert set(cookies(browser)) == CHUNKS
+    assert set(cookies(browser)) == FOUR_CHUNKS
     visit(browser, chunk_site, "logout/")
     assert cookies(browser) == {}
     assert visit(browser, chunk_site, "show/")["visits"] == 1

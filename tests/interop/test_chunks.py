@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.test_middleware import FOUR_CHUNKS, TEN_KB, browse, jar
+from testing.constants import PASSWORD
+from tests.helpers import FOUR_CHUNKS, TEN_KB, browse, jar
 
 if TYPE_CHECKING:
     from django.test import Client
     from pytest_django import Settings
 
-    from .conftest import NodeDriver
+    from .node_driver import NodeDriver
 
 pytestmark = pytest.mark.interop
 

@@ -37,7 +37,7 @@ from django_iron_session.iron import (
     UnknownPasswordError,
 )
 
-from .conftest import NodeDriver, NodeError
+from .node_driver import NodeDriver, NodeError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
