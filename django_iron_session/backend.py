@@ -50,7 +50,7 @@ class SessionStore(SessionBase):
         if self.session_key is not None:
             self.modified = _sealing_id(self.session_key) not in (
                 None,
-                self._config.passwords.keyring().sealing_password().id,
+                self._config.passwords.keyring().sealing_id,
             )
 
     def load(self) -> dict[str, Any]:

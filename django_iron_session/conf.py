@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 
 from django_iron_session import iron
+from django_iron_session.iron import MIN_PASSWORD_LENGTH, is_integer_id
 from django_iron_session.keyring_file import KeyringFileError, read_passwords
 
 logger = logging.getLogger("django_iron_session")
@@ -37,11 +37,11 @@ DEFAULTS: dict[str, Any] = {
 
 
 def _is_seconds(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return (iron.is_int(value) or isinstance(value, float)) and value >= 0
 
 
 def _is_positive_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return iron.is_int(value) and value > 0
 
 
 def _is_path(value: object) -> bool:
@@ -72,10 +72,6 @@ VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "REVOCATION_CACHE_DOWN": (_is_cache_down_policy, '"refuse" or "accept"'),
 }
 
-# The canonical decimal form only: iron-session seals with String(Number(id)), so an id
-# like "01" would name a password that Node cannot find.
-_INTEGER_ID_RE = re.compile(r"0|[1-9][0-9]*")
-
 
 class Problem(NamedTuple):
     """One thing wrong with the settings; ``id`` is the system check's number."""
@@ -104,7 +100,7 @@ def password_problems(passwords: object, source: str) -> list[Problem]:
             Problem("E004", f"{source} names the same id twice.", "Give each password one id.")
         )
     for key, secret in passwords.items():
-        if isinstance(key, bool) or not _INTEGER_ID_RE.fullmatch(str(key)):
+        if isinstance(key, bool) or not is_integer_id(str(key)):
             problems.append(
                 Problem(
                     "E004",
@@ -127,7 +123,7 @@ def password_problems(passwords: object, source: str) -> list[Problem]:
             problems.append(
                 Problem(
                     "E005",
-                    f"{source} id {key!r} is shorter than 32 characters.",
+                    f"{source} id {key!r} is shorter than {MIN_PASSWORD_LENGTH} characters.",
                     "Generate one with: python -c "
                     '"import secrets; print(secrets.token_urlsafe(32))"',
                 )

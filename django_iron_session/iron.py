@@ -23,13 +23,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 __all__ = [
     "DEFAULT_OPTIONS",
     "DEFAULT_SESSION_TTL",
+    "MIN_PASSWORD_LENGTH",
     "ExpiredSealError",
     "InvalidSealError",
     "IronError",
@@ -40,6 +41,8 @@ __all__ = [
     "PasswordError",
     "UnknownPasswordError",
     "Unsealed",
+    "is_int",
+    "is_integer_id",
     "open_data",
     "open_seal",
     "seal",
@@ -62,6 +65,7 @@ _MAX_SALT_BITS = 8192
 #: JavaScript writes 1e21 and up in exponent notation, so no sealer writes more digits.
 _MAX_EXPIRATION_DIGITS = 21
 _ID_RE = re.compile(r"[A-Za-z0-9_]+")  # JS /^\w+$/ is ASCII-only
+_INTEGER_ID_RE = re.compile(r"0|[1-9][0-9]*")
 _EXPIRATION_RE = re.compile(rf"[0-9]{{1,{_MAX_EXPIRATION_DIGITS}}}")
 
 
@@ -95,8 +99,22 @@ class OptionsError(IronError, ValueError):
     """An ``Options`` value Iron cannot work with (also a ``ValueError``, as it always was)."""
 
 
-def _is_int(value: object) -> bool:
+#: Iron's minimum password length, in characters as JavaScript counts them (UTF-16 units).
+MIN_PASSWORD_LENGTH = 32
+
+
+def is_int(value: object) -> TypeGuard[int]:
+    """Whether ``value`` is an integer and not a bool (JSON's ``true`` counts nothing)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_integer_id(id: str) -> bool:
+    """Whether ``id`` is a password id that can seal: an integer in canonical decimal.
+
+    iron-session seals with ``String(Number(id))``, so an id spelled otherwise (``"01"``)
+    would name a password that Node cannot find.
+    """
+    return _INTEGER_ID_RE.fullmatch(id) is not None
 
 
 @dataclass(frozen=True)
@@ -108,7 +126,7 @@ class Options:
     integrity_salt_bits: int = 256
     encryption_iterations: int = 1
     integrity_iterations: int = 1
-    min_password_length: int = 32
+    min_password_length: int = MIN_PASSWORD_LENGTH
     #: seconds a seal is still accepted past its expiration (clock skew between servers)
     timestamp_skew: float = 60.0
     #: seconds added to this machine's clock, for a clock known to be off
@@ -119,11 +137,11 @@ class Options:
             raise OptionsError(f"Unknown algorithm: {self.algorithm}")
         for name in ("encryption_salt_bits", "integrity_salt_bits"):
             value = getattr(self, name)
-            if not _is_int(value) or not 1 <= value <= _MAX_SALT_BITS:
+            if not is_int(value) or not 1 <= value <= _MAX_SALT_BITS:
                 raise OptionsError(f"{name} must be an integer from 1 to {_MAX_SALT_BITS}")
         for name in ("encryption_iterations", "integrity_iterations", "min_password_length"):
             value = getattr(self, name)
-            if not _is_int(value) or value < 1:
+            if not is_int(value) or value < 1:
                 raise OptionsError(f"{name} must be an integer of at least 1")
         for name in ("timestamp_skew", "localtime_offset"):
             value = getattr(self, name)
@@ -211,10 +229,10 @@ class Password:
         id: str = "",
         encryption: str | bytes | None = None,
         integrity: str | bytes | None = None,
-        min_length: int = DEFAULT_OPTIONS.min_password_length,
+        min_length: int = MIN_PASSWORD_LENGTH,
     ) -> None:
         self.id = _checked_id(id)
-        if not _is_int(min_length):
+        if not is_int(min_length):
             raise PasswordError("min_length must be an integer")
         if secret is not None:
             if encryption is not None or integrity is not None:
@@ -230,14 +248,6 @@ class Password:
 
     def __repr__(self) -> str:
         return f"Password(id={self.id!r}, secret=<hidden>)"
-
-    def _renamed(self, id: str) -> Password:
-        renamed = object.__new__(Password)
-        renamed.id = _checked_id(id)
-        renamed._encryption = self._encryption
-        renamed._integrity = self._integrity
-        renamed._shortest = self._shortest
-        return renamed
 
     def _check(self, options: Options) -> None:
         _check_length(self._shortest, options.min_password_length)
@@ -267,17 +277,20 @@ def _checked_id(id: object) -> str:
 
 
 PasswordInput: TypeAlias = "str | bytes | Password"
-KeyringInput: TypeAlias = "Keyring | Mapping[str, PasswordInput] | Mapping[int, PasswordInput]"
+#: Passwords by id, ids int or str as iron-session's settings take them, checked at run
+#: time: a mapping's key type is invariant, and ``{1: a, "2": b}`` is a ``dict[object, str]``.
+KeyringInput: TypeAlias = "Mapping[Any, PasswordInput]"
 
 
 def _as_password(
-    value: object, id: str = "", min_length: int = DEFAULT_OPTIONS.min_password_length
+    value: PasswordInput, id: str = "", min_length: int = MIN_PASSWORD_LENGTH
 ) -> Password:
     if isinstance(value, Password):
-        return value if not id or value.id == id else value._renamed(id)
+        return value
     if isinstance(value, (str, bytes)):
         return _cached_password(value, id, min_length)
-    return Password(value, id=id, min_length=min_length)  # type: ignore[arg-type]
+    # Not a password at all (the types say it cannot be): Password says what is wrong.
+    return Password(value, id=id, min_length=min_length)
 
 
 @lru_cache(maxsize=64)
@@ -287,19 +300,22 @@ def _cached_password(secret: str | bytes, id: str, min_length: int) -> Password:
 
 
 class Keyring(Mapping[str, Password]):
-    """Passwords by id, for rotation: the highest integer id seals, every id unseals.
+    """Passwords by id, for rotation: one id seals, every id opens.
 
-    Accepts the shapes iron-session accepts: ``{1: "...", 2: "..."}`` (keys may be int or
-    numeric str). A seal without an id is looked up as ``"default"``, as Iron does.
+    Accepts the shapes iron-session accepts: ``{1: "...", 2: "..."}`` (ids int or str). The
+    id that seals is ``sealing_id`` if given, else the highest integer id, as iron-session
+    chooses. A seal is written under the keyring's id, whatever the ``Password.id`` of the
+    value. A seal without an id is looked up as ``"default"``, as Iron does.
     """
 
-    __slots__ = ("_passwords", "current")
+    __slots__ = ("_passwords", "sealing_id")
 
     def __init__(
         self,
-        passwords: Mapping[str, PasswordInput] | Mapping[int, PasswordInput],
+        passwords: KeyringInput,
         *,
-        min_length: int = DEFAULT_OPTIONS.min_password_length,
+        sealing_id: str | int | None = None,
+        min_length: int = MIN_PASSWORD_LENGTH,
     ) -> None:
         if not isinstance(passwords, Mapping):
             raise PasswordError(f"A keyring is a mapping, not {type(passwords).__name__}")
@@ -307,27 +323,34 @@ class Keyring(Mapping[str, Password]):
         for key, value in passwords.items():
             if not isinstance(key, (str, int)):
                 raise PasswordError(f"A password id must be str or int, not {type(key).__name__}")
-            self._passwords[str(key)] = _as_password(value, str(key), min_length)
+            id = _checked_id(str(key))
+            self._passwords[id] = _as_password(value, id, min_length)
         if not self._passwords:
             raise PasswordError("Empty password")
-        numeric = [key for key in self._passwords if key.isascii() and key.isdigit()]
-        #: the password that seals, or None when no id is an integer
-        self.current: Password | None = self._passwords[max(numeric, key=int)] if numeric else None
+        if sealing_id is None:
+            chosen = max(filter(is_integer_id, self._passwords), key=int, default=None)
+        elif str(sealing_id) in self._passwords:
+            chosen = str(sealing_id)
+        else:
+            raise PasswordError(f"The sealing id {sealing_id!r} is not in the keyring")
+        #: the id every seal is written under, or None for a keyring that only opens
+        self.sealing_id: str | None = chosen
 
     @classmethod
     def of(
         cls,
-        value: str | bytes | Password | KeyringInput,
+        value: str | bytes | Password | Keyring | KeyringInput,
         *,
-        min_length: int = DEFAULT_OPTIONS.min_password_length,
+        min_length: int = MIN_PASSWORD_LENGTH,
     ) -> Keyring:
         """iron-session's reading of a password option: a lone password has id ``1``."""
         if isinstance(value, Keyring):
             return value
-        if isinstance(value, (str, bytes, Password)):
-            return _keyring_of(value, min_length)
         if isinstance(value, Mapping):
             return cls(value, min_length=min_length)
+        if isinstance(value, (str, bytes, Password)):
+            return _keyring_of(value, min_length)
+        # Not a password at all (the types say it cannot be): Keyring says what is wrong.
         return cls({"1": value}, min_length=min_length)
 
     def __getitem__(self, key: str) -> Password:
@@ -342,10 +365,11 @@ class Keyring(Mapping[str, Password]):
     def __repr__(self) -> str:
         return f"Keyring(ids={list(self._passwords)!r})"
 
-    def sealing_password(self) -> Password:
-        if self.current is None:
+    def sealer(self) -> tuple[str, Password]:
+        """The id that seals and its password; ``PasswordError`` for a keyring that only opens."""
+        if self.sealing_id is None:
             raise PasswordError("A keyring needs an integer id to seal with, e.g. {1: '...'}")
-        return self.current
+        return self.sealing_id, self._passwords[self.sealing_id]
 
     def find(self, id: str) -> Password:
         """The password for a seal's id field; an empty id is looked up as ``default``."""
@@ -480,6 +504,7 @@ def _hmac(key: bytes, mac_base: str) -> str:
 
 def _seal_from_parts(
     plaintext: bytes,
+    password_id: str,
     password: Password,
     expiration: str,
     encryption_salt: str,
@@ -492,7 +517,7 @@ def _seal_from_parts(
     cipher = _cipher(encryption_key, iv, options.algorithm)
     ciphertext = _encrypt(cipher, plaintext, options.algorithm)
     mac_base = (
-        f"{MAC_PREFIX}*{password.id}*{encryption_salt}*{_b64encode(iv)}*"
+        f"{MAC_PREFIX}*{password_id}*{encryption_salt}*{_b64encode(iv)}*"
         f"{_b64encode(ciphertext)}*{expiration}"
     )
     integrity_key = password._integrity_key(integrity_salt, options, remember=False)
@@ -506,6 +531,7 @@ def _salt_size(secret: _Secret, bits: int) -> int:
 
 def _seal(
     data: Any,
+    password_id: str,
     password: Password,
     ttl: float,
     now: float | None,
@@ -520,6 +546,7 @@ def _seal(
     random = os.urandom(iv_end + integrity_salt_size)  # one system call for all three
     return _seal_from_parts(
         plaintext,
+        password_id,
         password,
         expiration,
         random[:encryption_salt_size].hex(),
@@ -540,14 +567,15 @@ def seal(
 ) -> str:
     """Seal JSON-serializable ``data`` as @hapi/iron's ``seal`` does.
 
-    ``ttl`` is in seconds; 0 writes no expiration. A keyring seals with its highest id.
+    ``ttl`` is in seconds; 0 writes no expiration. A keyring seals with its ``sealing_id``.
     ``encode`` turns ``data`` into the plaintext, as iron-webcrypto 2's ``encode`` option.
     """
     if isinstance(password, Mapping):
-        chosen = Keyring.of(password, min_length=options.min_password_length).sealing_password()
+        password_id, chosen = Keyring.of(password, min_length=options.min_password_length).sealer()
     else:
         chosen = _as_password(password, min_length=options.min_password_length)
-    return _seal(data, chosen, ttl, now, options, encode)
+        password_id = chosen.id
+    return _seal(data, password_id, chosen, ttl, now, options, encode)
 
 
 def open_seal(
@@ -636,7 +664,8 @@ def seal_data(
     expires. Node's ``unsealData`` and ``getIronSession`` read the result as it is.
     """
     keyring = Keyring.of(password, min_length=options.min_password_length)
-    sealed = _seal(data, keyring.sealing_password(), ttl, now, options, encode)
+    password_id, chosen = keyring.sealer()
+    sealed = _seal(data, password_id, chosen, ttl, now, options, encode)
     return sealed + SESSION_VERSION_MARKER
 
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django_iron_session.iron import MIN_PASSWORD_LENGTH, is_integer_id
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from pathlib import Path
 
-#: iron's minimum; shorter passwords are refused by every implementation.
-MIN_PASSWORD_LENGTH = 32
 #: 43 base64url characters carry 258 bits.
 DEFAULT_PASSWORD_LENGTH = 43
 
@@ -171,7 +171,7 @@ def _passwords_of(path: Path, document: dict[str, Any]) -> dict[str, str]:
     if not isinstance(passwords, dict) or not passwords:
         raise KeyringFileError(f"{path} has no 'passwords' object")
     for key, value in passwords.items():
-        if not (key.isascii() and key.isdigit()) or not isinstance(value, str):
+        if not is_integer_id(key) or not isinstance(value, str):
             raise KeyringFileError(f"{path}: password ids must be integers and passwords strings")
     return passwords
 

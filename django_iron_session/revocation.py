@@ -25,6 +25,7 @@ from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 
 from django_iron_session.conf import Config, get_config
+from django_iron_session.iron import is_int
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -77,13 +78,9 @@ def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
     sid = data.pop(SID_KEY, None)
     created = data.pop(CREATED_KEY, None)
     until = data.pop(UNTIL_KEY, None)
-    if isinstance(sid, str) and _is_int(created) and _is_int(until):
+    if isinstance(sid, str) and is_int(created) and is_int(until):
         return data, Lineage(sid, created, until)
     return data, None
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def extended(lineage: Lineage | None, expires_at: float, now: float | None = None) -> Lineage:

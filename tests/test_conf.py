@@ -159,7 +159,7 @@ def test_the_config_is_built_once_and_rebuilt_when_settings_change(settings: Set
     assert get_config() is config
     settings.IRON_SESSION = {"PASSWORD": {1: PASSWORD, 2: NEWER_PASSWORD}, "TIMESTAMP_SKEW": 5}
     config = get_config()
-    assert config.passwords.keyring().sealing_password().id == "2"
+    assert config.passwords.keyring().sealing_id == "2"
     assert config.options.timestamp_skew == 5
 
 
@@ -212,7 +212,7 @@ def test_keyring_file_config_reads_the_file(settings: Settings, tmp_path: Path) 
     write_keyring(keyring, {"1": PASSWORD, "2": NEWER_PASSWORD})
     settings.IRON_SESSION = {"KEYRING_FILE": str(keyring)}
 
-    assert get_config().passwords.keyring().sealing_password().id == "2"
+    assert get_config().passwords.keyring().sealing_id == "2"
 
 
 def test_a_changed_keyring_file_is_read_after_the_check_interval(tmp_path: Path) -> None:

@@ -103,7 +103,8 @@ def test_iron_session_v6_cookie_reads_as_its_raw_data_like_iron_session_9() -> N
 def test_spec_example_is_byte_identical() -> None:
     sealed = iron._seal_from_parts(
         iron.serialize({"a": "ü"}),
-        Password(PW, id="1"),
+        "1",
+        Password(PW),
         "1700000001000",
         "a" * 64,
         bytes(16),
@@ -222,7 +223,7 @@ def test_split_secrets_both_matter() -> None:
 def test_a_lone_surrogate_in_a_password_is_read_as_u_fffd_like_node() -> None:
     def fixed(password: Password) -> str:
         return iron._seal_from_parts(
-            b"{}", password, "", "a" * 64, bytes(16), "b" * 64, DEFAULT_OPTIONS
+            b"{}", "", password, "", "a" * 64, bytes(16), "b" * 64, DEFAULT_OPTIONS
         )
 
     assert fixed(Password("\ud800" + "x" * 31)) == fixed(Password("\ufffd" + "x" * 31))
@@ -333,7 +334,7 @@ def test_password_repr_and_keyring_repr_hide_secrets() -> None:
 
 def test_a_plain_password_is_encoded_and_checked_once() -> None:
     assert Keyring.of(PW) is Keyring.of(PW)
-    assert Keyring.of(PW).current is Keyring.of(PW)["1"]
+    assert Keyring.of(PW).sealer() == ("1", Keyring.of(PW)["1"])
 
 
 # -- keyrings and rotation ---------------------------------------------------------------
@@ -341,8 +342,8 @@ def test_a_plain_password_is_encoded_and_checked_once() -> None:
 
 def test_the_highest_integer_id_seals_and_every_id_unseals() -> None:
     old = iron.seal_data(DATA, {1: OTHER})
-    mixed: dict[Any, str] = {"1": OTHER, 10: PW, "2": "a-third-password-long-enough-for-iron"}
-    keyring = Keyring(mixed)
+    # Ids of both types in one literal, as the settings accept them, type-check (mypy).
+    keyring = Keyring({"1": OTHER, 10: PW, "2": "a-third-password-long-enough-for-iron"})
     new = iron.seal_data(DATA, keyring)
     assert new.split("*")[1] == "10"
     assert iron.open_data(old, keyring).password_id == "1"
@@ -352,15 +353,53 @@ def test_the_highest_integer_id_seals_and_every_id_unseals() -> None:
         iron.unseal_data(new, {1: OTHER})
 
 
+@pytest.mark.parametrize(
+    ("id", "seals"),
+    [
+        ("0", True),
+        ("7", True),
+        ("10", True),
+        ("01", False),
+        ("+1", False),
+        ("-1", False),
+        ("1.0", False),
+        ("", False),
+        ("1_0", False),
+        ("\u0661", False),
+    ],
+)
+def test_only_an_integer_in_canonical_decimal_can_seal(id: str, *, seals: bool) -> None:
+    # iron-session seals with String(Number(id)): "01" would be written as "1".
+    assert iron.is_integer_id(id) is seals
+
+
+def test_a_keyring_without_an_integer_id_only_opens() -> None:
+    keyring = Keyring({"01": PW, "default": OTHER})
+    assert keyring.sealing_id is None
+    assert iron.unseal(iron.seal(DATA, Password(PW, id="01")), keyring) == DATA
+    with pytest.raises(PasswordError, match="integer id to seal with"):
+        iron.seal_data(DATA, keyring)
+
+
+def test_a_keyring_can_name_the_id_that_seals() -> None:
+    keyring = Keyring({1: OTHER, 2: PW}, sealing_id=1)
+    assert keyring.sealer() == ("1", keyring["1"])
+    assert iron.seal_data(DATA, keyring).split("*")[1] == "1"
+    assert Keyring({"k": PW}, sealing_id="k").sealing_id == "k"
+    with pytest.raises(PasswordError, match=r"^The sealing id 3 is not in the keyring$"):
+        Keyring({1: OTHER, 2: PW}, sealing_id=3)
+
+
 def test_keyring_is_a_read_only_mapping_of_passwords() -> None:
     given = Password(PW, id="other")
     mixed: dict[Any, Password | str] = {1: given, "default": OTHER}
     keyring = Keyring(mixed)
     assert list(keyring) == ["1", "default"]
     assert len(keyring) == 2
-    assert keyring["1"].id == "1"
-    assert given.id == "other"  # renamed copies, the original is untouched
-    assert Keyring({"1": keyring["1"]})["1"] is keyring["1"]
+    assert keyring["1"] is given
+    # A seal is written under the keyring's id, not the password's own.
+    assert iron.seal(DATA, keyring).split("*")[1] == "1"
+    assert given.id == "other"
 
 
 def test_an_empty_id_is_looked_up_as_default() -> None:
@@ -404,8 +443,8 @@ def test_keyring_of_reads_every_password_option_shape() -> None:
     assert Keyring.of(keyring) is keyring
     assert Keyring.of(PW)["1"].id == "1"
     assert Keyring.of(KEY32)["1"]._encryption.is_key
-    assert Keyring.of(Password(PW, id="x"))["1"].id == "1"
-    assert Keyring.of({2: PW}).current is not None
+    assert Keyring.of(Password(PW, id="x")).sealing_id == "1"
+    assert Keyring.of({2: PW}).sealing_id == "2"
     assert list(Keyring.of(bytearray(KEY32))) == ["1"]  # type: ignore[arg-type]
     assert Keyring.of("x" * 20, min_length=16)["1"].id == "1"
     with pytest.raises(PasswordError, match=r"^Empty password$"):

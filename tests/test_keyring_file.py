@@ -59,6 +59,7 @@ def test_a_file_without_retired_dates_reads(tmp_path: Path) -> None:
         ('{"passwords": {}}', "has no 'passwords' object"),
         ('{"passwords": ["a"]}', "has no 'passwords' object"),
         ('{"passwords": {"one": "' + ONE + '"}}', "password ids must be integers"),
+        ('{"passwords": {"01": "' + ONE + '"}}', "password ids must be integers"),
         ('{"passwords": {"1": 1}}', "passwords strings"),
     ],
 )

@@ -798,6 +798,7 @@ def python_fixed_seal(data: Any, password: Any, options: Options, ttl: int) -> s
     assert _seal_from_parts is not None
     sealed: str = _seal_from_parts(
         iron.serialize(data),
+        password.id,
         password,
         str(T0_MS + ttl * 1000) if ttl else "",
         "" if is_key else "a" * 64,

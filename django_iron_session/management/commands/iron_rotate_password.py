@@ -12,9 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_iron_session.conf import KeyringFilePasswords, get_config
+from django_iron_session.iron import MIN_PASSWORD_LENGTH
 from django_iron_session.keyring_file import (
     DEFAULT_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
     KeyringContents,
     KeyringFileError,
     generate_password,

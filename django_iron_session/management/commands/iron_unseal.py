@@ -63,7 +63,7 @@ class Command(BaseCommand):
         expires_at = opened.expires_at
         report = {
             "password_id": opened.password_id,
-            "newest_password": opened.password_id == keyring.sealing_password().id,
+            "newest_password": opened.password_id == keyring.sealing_id,
             "expires": None
             if expires_at is None
             else datetime.fromtimestamp(expires_at, timezone.utc).isoformat(),
