@@ -1,5 +1,5 @@
-# The two commands of the README's quick start, and tox. The work is in scripts/.
-.PHONY: demo test tox
+# The two commands of the README's quick start, tox and the docs. The work is in scripts/.
+.PHONY: demo test tox docs
 
 # Set up .venv and serve the demo site on http://127.0.0.1:8000/
 demo:
@@ -16,3 +16,9 @@ test:
 tox:
 	scripts/setup-python.sh
 	scripts/tox.sh
+
+# The documentation site in docs/_build/html, with warnings as errors; its examples run as doctests
+docs:
+	scripts/setup-python.sh
+	.venv/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	.venv/bin/sphinx-build -W --keep-going -q -b doctest docs docs/_build/doctest

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates .venv with the newest Python 3.10-3.13 on this machine and installs the package in
-# it, editable, with everything for the tests, linters and tox (the "dev" extra). Does nothing
-# when .venv already has what pyproject.toml asks for. PYTHON=/path/to/python chooses.
+# it, editable, with everything for the tests, linters and tox (the "dev" extra) and Sphinx for
+# the documentation (the "docs" dependency group). Does nothing when .venv already has what
+# pyproject.toml asks for. PYTHON=/path/to/python chooses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,6 @@ wanted=$(sha256sum pyproject.toml)
 if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$wanted" ]]; then
     echo "Installing django-iron-session and its development tools into $VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --editable ".[dev]"
+    "$VENV/bin/python" -m pip install --quiet --editable ".[dev]" --group docs
     echo "$wanted" >"$STAMP"
 fi

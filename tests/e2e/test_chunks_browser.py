@@ -34,7 +34,7 @@ def chunk_site(tmp_path: Path) -> Iterator[ServerProcess]:
         "IRON_SESSION_PASSWORD": new_password(),
     }
     # Four chunks make a Cookie header of about 16 KB; gunicorn refuses any header line
-    # over 8190 bytes unless told otherwise (the README says so for every server).
+    # over 8190 bytes unless told otherwise (docs/large-sessions.rst: every server has a limit).
     with start_site(env, tmp_path / "gunicorn.log", app=CHUNK_SITE, header_bytes=32768) as server:
         yield server
 

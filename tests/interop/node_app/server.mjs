@@ -1,7 +1,7 @@
-// A small Node app that shares the Django session cookie, for the end-to-end tests and the
-// README's "Sharing a session with Node" (which shows its functions from password() to
-// honouringDjangoExpiry()). Run: node server.mjs, with the settings in the environment, the
-// same variables testproject reads:
+// A small Node app that shares the Django session cookie, for the end-to-end tests and
+// docs/nextjs.rst (which shows its functions from password() to honouringDjangoExpiry()).
+// Run: node server.mjs, with the settings in the environment, the same variables testproject
+// reads:
 //
 //   PORT                       port on 127.0.0.1 (required)
 //   IRON_SESSION_NODE_VERSION  8 or 9: which iron-session major to use (default 9)
