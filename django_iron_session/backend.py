@@ -28,6 +28,24 @@ class SessionTooLargeError(Exception):
     """The session's cookie would be larger than browsers keep."""
 
 
+class SessionReadOnlyError(Exception):
+    """A session that no response will carry (a WebSocket's) was saved or flushed."""
+
+
+_READ_ONLY_SAVE = (
+    "This session came with a WebSocket, and no response will carry its cookie back: "
+    "{what} here would change nothing the browser keeps, and the change would be lost "
+    "without a word. Read the session here; change it in an HTTP request (a view the page "
+    "calls with fetch() or a form)."
+)
+_READ_ONLY_FLUSH = (
+    "This session came with a WebSocket, and no response will delete its cookie: without "
+    "IRON_SESSION['REVOCATION_CACHE'], flush() here would leave the browser logged in. Log "
+    "out in an HTTP request (a view that calls logout()), or set REVOCATION_CACHE so that "
+    "flush() here revokes the session."
+)
+
+
 class SessionStore(SessionBase):
     """Django's session API over a cookie that holds the sealed session itself.
 
@@ -47,6 +65,8 @@ class SessionStore(SessionBase):
         self._lineage: revocation.Lineage | None = None
         #: the revocation cache could not vouch for the cookie: not loaded, left as it is
         self._held = False
+        #: no response will carry this session's cookie (see make_read_only)
+        self._read_only = False
         if self.session_key is not None:
             self.modified = _sealing_id(self.session_key) not in (
                 None,
@@ -94,6 +114,23 @@ class SessionStore(SessionBase):
             self.modified = False
         return {}
 
+    def make_read_only(self) -> None:
+        """Refuse to save this session, and to flush it unless that revokes it.
+
+        For a session that no response will carry, such as a WebSocket's (see
+        ``django_iron_session.websocket``): its cookie cannot change, so a write would be
+        lost silently. An error says so instead.
+        """
+        self._read_only = True
+
+    def _refuse_if_read_only(self, what: str) -> None:
+        if self._read_only:
+            raise SessionReadOnlyError(_READ_ONLY_SAVE.format(what=what))
+
+    def _refuse_flush_if_read_only(self) -> None:
+        if self._read_only and self._config.revocation_cache is None:
+            raise SessionReadOnlyError(_READ_ONLY_FLUSH)
+
     def create(self) -> None:
         # There is nothing to reserve: the cookie is the session.
         self.modified = True
@@ -102,6 +139,7 @@ class SessionStore(SessionBase):
         self.create()
 
     def save(self, must_create: bool = False) -> None:
+        self._refuse_if_read_only("save()")
         self._session_key = self._seal()
         self.modified = True
 
@@ -126,16 +164,19 @@ class SessionStore(SessionBase):
     def cycle_key(self) -> None:
         # A new seal is a new key; the base class would drop the data with the old key.
         # Log-in also starts a new lineage, so no cookie from before it can be revoked with it.
+        self._refuse_if_read_only("cycle_key() (which login() calls)")
         self.keys()  # loads the session, and the lineage it replaces
         self._lineage = None
         self.save()
 
     async def acycle_key(self) -> None:
+        self._refuse_if_read_only("cycle_key() (which login() calls)")
         await self.akeys()  # loads the session, and the lineage it replaces
         self._lineage = None
         self.save()
 
     def flush(self) -> None:
+        self._refuse_flush_if_read_only()
         if self._config.revocation_cache is not None:
             self.keys()  # loads the session's lineage
             revocation.revoke(self._config, self._lineage)
@@ -143,6 +184,7 @@ class SessionStore(SessionBase):
         super().flush()
 
     async def aflush(self) -> None:
+        self._refuse_flush_if_read_only()
         if self._config.revocation_cache is not None:
             await self.akeys()  # loads the session's lineage
             await revocation.arevoke(self._config, self._lineage)
