@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from django_iron_session import iron
 from testproject import settings as site_settings
@@ -26,6 +28,8 @@ from testproject.environment import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.http import HttpResponseBase
     from pytest_django.fixtures import Settings
 
@@ -384,3 +388,150 @@ def test_the_wsgi_application_serves_the_site_with_the_password_from_the_environ
             "expire_at_browser_close": False,
         },
     }
+
+
+# --- under ASGI: the async twins and the WebSocket ------------------------------------------
+
+
+def async_session_facts(client: AsyncClient) -> dict[str, Any]:
+    response = async_to_sync(client.get)("/session.json")
+    assert response.status_code == 200
+    facts: dict[str, Any] = response.json()
+    return facts
+
+
+def test_under_asgi_the_pages_use_the_async_views_and_the_websocket(client: Client) -> None:
+    asgi_page = async_to_sync(AsyncClient().get)("/").content.decode()
+    wsgi_page = client.get("/").content.decode()
+
+    assert 'action="/async/counter/"' in asgi_page
+    assert 'href="/async/login/"' in asgi_page
+    assert '<pre id="websocket">' in asgi_page
+    assert 'action="/counter/"' in wsgi_page
+    assert 'href="/login/"' in wsgi_page
+    assert "<script>" not in wsgi_page
+
+
+def test_the_async_counter_counts_each_post() -> None:
+    client = AsyncClient()
+    for _ in range(3):
+        response = async_to_sync(client.post)("/async/counter/")
+        assert response.status_code == 302
+
+    assert async_session_facts(client)["session"] == {"counter": 3}
+
+
+def test_async_log_in_and_log_out() -> None:
+    user = User.objects.create_user("ada", password=PASSWORD)
+    client = AsyncClient()
+    post = async_to_sync(client.post)
+
+    refused = post("/async/login/", {"username": "ada", "password": "not-the-password"})
+    assert refused.status_code == 200
+    assert b'class="errorlist' in refused.content
+    assert async_session_facts(client)["user_id"] is None
+
+    logged_in = post("/async/login/", {"username": "ada", "password": PASSWORD})
+    assert logged_in.status_code == 302
+    assert logged_in["Location"] == "/"
+    assert async_session_facts(client)["user_id"] == user.pk
+    assert b"Logged in as ada" in async_to_sync(client.get)("/async/login/").content
+
+    logged_out = post("/async/logout/")
+    assert logged_out.status_code == 302
+    assert logged_out.cookies[COOKIE].value == ""
+    assert async_session_facts(client)["user_id"] is None
+
+
+@pytest.mark.parametrize("path", ["/async/logout/", "/async/counter/"])
+def test_async_state_changes_need_a_post(path: str) -> None:
+    assert async_to_sync(AsyncClient().get)(path).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/async/logout/", "/async/counter/", "/async/login/"])
+def test_async_posts_without_a_csrf_token_are_refused(path: str) -> None:
+    assert async_to_sync(AsyncClient(enforce_csrf_checks=True).post)(path).status_code == 403
+
+
+def websocket_message(cookie: str | None, origin: str = "http://127.0.0.1") -> Any:
+    """What the demo site's ``/ws/session/`` sends first to a handshake with ``cookie``."""
+    from testproject.asgi import application  # sets Django up, as a server does
+
+    async def scenario() -> Any:
+        headers = [(b"origin", origin.encode())]
+        if cookie is not None:
+            headers.append((b"cookie", f"{COOKIE}={cookie}".encode()))
+        communicator = WebsocketCommunicator(application, "/ws/session/", headers=headers)
+        try:
+            connected, _ = await communicator.connect()
+            return await communicator.receive_json_from() if connected else "refused"
+        finally:
+            await communicator.disconnect()
+
+    return async_to_sync(scenario)()
+
+
+def test_the_websocket_says_who_is_logged_in_and_the_sessions_keys(client: Client) -> None:
+    sign_up(client)
+    client.post("/counter/")
+
+    assert websocket_message(client.cookies[COOKIE].value) == {
+        "user": "ada",
+        "keys": ["_auth_user_backend", "_auth_user_hash", "_auth_user_id", "counter"],
+    }
+
+
+def test_the_websocket_without_a_cookie() -> None:
+    assert websocket_message(None) == {"user": None, "keys": []}
+
+
+def test_the_websocket_refuses_another_sites_page(client: Client) -> None:
+    # A page elsewhere could otherwise open the socket with this site's cookie.
+    sign_up(client)
+
+    assert websocket_message(client.cookies[COOKIE].value, "http://evil.test") == "refused"
+
+
+def _tampered(value: str) -> str:
+    return value[:40] + ("A" if value[40] != "A" else "B") + value[41:]
+
+
+def _expired(value: str) -> str:
+    data = iron.unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
+    return iron.seal_data(data, site_settings.IRON_SESSION["PASSWORD"], ttl=60, now=1e9)
+
+
+def _another_sites(value: str) -> str:
+    data = iron.unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
+    return iron.seal_data(data, "another-sites-password-of-32-characters-or-more")  # id 1 too
+
+
+def _another_engines(value: str) -> str:
+    return "eyJhIjoxfQ:1tXyZ0:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"  # signed_cookies' shape
+
+
+@pytest.mark.parametrize(
+    ("spoil", "log_line"),
+    [
+        (_tampered, "Session cookie rejected: invalid ("),
+        (_expired, "Session cookie rejected: expired"),
+        (_another_sites, "Session cookie rejected: invalid ("),
+        (_another_engines, "Session cookie rejected: invalid (not an Iron seal)"),
+    ],
+)
+def test_a_spoiled_cookie_gives_the_websocket_an_empty_session_and_one_log_line(
+    client: Client,
+    log_everything: pytest.LogCaptureFixture,
+    spoil: Callable[[str], str],
+    log_line: str,
+) -> None:
+    sign_up(client)
+    cookie = spoil(client.cookies[COOKIE].value)
+    log_everything.clear()
+
+    assert websocket_message(cookie) == {"user": None, "keys": []}
+
+    messages = [record.getMessage() for record in log_everything.records]
+    assert len(messages) == 1
+    assert messages[0].startswith(log_line)
+    assert cookie not in log_everything.text

@@ -51,6 +51,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "testproject.urls"
 WSGI_APPLICATION = "testproject.wsgi.application"
+ASGI_APPLICATION = "testproject.asgi.application"
 
 TEMPLATES = [
     {
@@ -60,6 +61,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "testproject.context_processors.served_by",
             ],
         },
     }

@@ -16,5 +16,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("counter/", views.counter, name="counter"),
+    # The async twins, which the pages use under ASGI.
+    path("async/login/", views.async_login, name="async-login"),
+    path("async/logout/", views.async_logout, name="async-logout"),
+    path("async/counter/", views.async_counter, name="async-counter"),
     path("expiry/", views.expiry, name="expiry"),
 ]

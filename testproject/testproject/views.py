@@ -1,13 +1,19 @@
-"""The demo's pages: what the session holds, a counter, ``set_expiry``, sign-up."""
+"""The demo's pages: what the session holds, a counter, ``set_expiry``, sign-up.
+
+The counter, log-in and log-out have async twins, which the pages use under ASGI: they go
+through the async session and auth API (``aget``, ``aset``, ``alogin``, ``auser``,
+``alogout``), and with ``REVOCATION_CACHE`` through the cache's async API.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import alogin, alogout, login
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -52,6 +58,32 @@ def session_json(request: HttpRequest) -> JsonResponse:
 def counter(request: HttpRequest) -> HttpResponse:
     request.session[COUNTER_KEY] = request.session.get(COUNTER_KEY, 0) + 1
     return redirect("session")
+
+
+@require_POST
+async def async_counter(request: HttpRequest) -> HttpResponse:
+    session = request.session
+    await session.aset(COUNTER_KEY, await session.aget(COUNTER_KEY, 0) + 1)
+    return redirect("session")
+
+
+async def async_login(request: HttpRequest) -> HttpResponse:
+    """``LoginView``'s job with ``alogin``."""
+    form = AuthenticationForm(request, data=request.POST or None)
+    # The form's check calls authenticate() and the database, which is sync-only code.
+    if request.method == "POST" and await sync_to_async(form.is_valid)():
+        await alogin(request, form.get_user())
+        return redirect("session")  # LOGIN_REDIRECT_URL
+    # The page shows the user: found here with the async API, not by the template.
+    context = {"form": form, "title": "Log in", "user": await request.auser()}
+    return render(request, "form.html", context)
+
+
+@require_POST
+async def async_logout(request: HttpRequest) -> HttpResponse:
+    """``LogoutView``'s job with ``alogout``: the session's ``aflush`` (and revocation)."""
+    await alogout(request)
+    return redirect("session")  # LOGOUT_REDIRECT_URL
 
 
 @require_POST
