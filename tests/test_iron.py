@@ -1,21 +1,16 @@
 """django_iron_session.iron: the Fe26.2 format, every password form and option, every error.
 
 Seals are checked against the upstream known-answer vectors, the spec's byte-identical
-example, and tokens forged here with hashlib/hmac/cryptography directly (not through iron).
+example, and tokens forged with hashlib/hmac/cryptography directly (testing/forging.py).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from django_iron_session import iron
 from django_iron_session.iron import (
@@ -31,58 +26,10 @@ from django_iron_session.iron import (
     UnknownPasswordError,
     Unsealed,
 )
+from testing.constants import HMAC_KEY, KEY16, KEY32, OTHER, PW, SPEC_EXAMPLE, T0, VECTORS
+from testing.forging import b64url, edit, forge
 
-# the interop suite keeps the copy of shared/iron-vectors.json
-VECTORS = json.loads((Path(__file__).parent / "interop" / "iron-vectors.json").read_text())[
-    "vectors"
-]
-PW = "some_not_random_password_that_is_also_long_enough"
-OTHER = "another_password_that_is_long_enough_for_iron"
-KEY32 = bytes(range(32))
-KEY16 = bytes(range(100, 116))
-HMAC_KEY = bytes(range(200, 232))
-T0 = 1_700_000_000.0  # seconds
 DATA = {"user": {"id": 1, "name": "Zoë 🔑"}, "roles": ["a", "b"], "n": None, "ok": True}
-SPEC_EXAMPLE = (
-    "Fe26.2*1*"
-    + "a" * 64
-    + "*AAAAAAAAAAAAAAAAAAAAAA*iWso1QJ1UOE8MrtENVM5zg*1700000001000*"
-    + "b" * 64
-    + "*SL5s3hHtRyobjQUuuNlTI96l1Cu8DEQpG0GYz-LOEeg"
-)
-
-
-def b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def hmac_of(fields: list[str], secret: str = PW) -> str:
-    """The MAC field Iron expects over fields 0-5, computed without iron."""
-    key = hashlib.pbkdf2_hmac("sha1", secret.encode(), fields[6].encode(), 1, 32)
-    return b64(hmac.digest(key, "*".join(fields[:6]).encode(), "sha256"))
-
-
-def forge(
-    plaintext: bytes, *, pad: bool = True, iv: bytes = bytes(16), expiration: str = ""
-) -> str:
-    """A seal of raw plaintext bytes under PW, valid MAC, built with the primitives alone."""
-    encryption_salt, integrity_salt = "c" * 64, "d" * 64
-    key = hashlib.pbkdf2_hmac("sha1", PW.encode(), encryption_salt.encode(), 1, 32)
-    if pad:
-        plaintext += bytes((16 - len(plaintext) % 16,)) * (16 - len(plaintext) % 16)
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
-    ciphertext = encryptor.update(plaintext) + encryptor.finalize()
-    fields = ["Fe26.2", "1", encryption_salt, b64(iv), b64(ciphertext), expiration, integrity_salt]
-    return "*".join([*fields, hmac_of([*fields, ""])])
-
-
-def edit(sealed: str, index: int, value: str, *, mac_ok: bool) -> str:
-    """``sealed`` with field ``index`` replaced, the MAC recomputed or left as it was."""
-    fields = sealed.split("*")
-    fields[index] = value
-    if mac_ok:
-        fields[7] = hmac_of(fields)
-    return "*".join(fields)
 
 
 # -- known answers -----------------------------------------------------------------------
@@ -621,7 +568,7 @@ VALID = iron.seal(DATA, Password(PW, id="1"))
         (edit(VALID, 3, "AAAAAAAAAAAAAAAAAAAA", mac_ok=True), "^Invalid IV$"),
         (edit(VALID, 4, "AAAAA", mac_ok=True), "^Invalid base64 length$"),
         (edit(VALID, 4, "", mac_ok=True), "^Bad decrypt$"),
-        (edit(VALID, 4, b64(bytes(20)), mac_ok=True), "^Bad decrypt$"),
+        (edit(VALID, 4, b64url(bytes(20)), mac_ok=True), "^Bad decrypt$"),
         (forge(b"{}" + bytes(14), pad=False), "^Bad decrypt$"),
         (forge(b"{}" + bytes(13) + b"\x11", pad=False), "^Bad decrypt$"),
         (forge(b"{}" + b"\x01" * 10 + b"\x02\x05\x05\x05", pad=False), "^Bad decrypt$"),

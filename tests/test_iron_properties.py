@@ -14,10 +14,7 @@ from hypothesis import strategies as st
 
 from django_iron_session import iron
 from django_iron_session.iron import IronError, Options, Password
-
-PW = "some_not_random_password_that_is_also_long_enough"
-KEY = bytes(range(32))
-T0 = 1_700_000_000.0
+from testing.constants import KEY32, PW, T0
 
 json_values = st.recursive(
     st.none()
@@ -38,7 +35,7 @@ CTR = Options(algorithm="aes-128-ctr")
 DEFAULT = iron.DEFAULT_OPTIONS
 SEALS: list[tuple[str, Any, Options]] = [
     (iron.seal_data({"user": {"id": 1}}, PW, now=T0).removesuffix("~2"), {1: PW}, DEFAULT),
-    (iron.seal({"a": [1, 2, 3]}, KEY), {"default": KEY}, DEFAULT),
+    (iron.seal({"a": [1, 2, 3]}, KEY32), {"default": KEY32}, DEFAULT),
     (iron.seal({"a": "ü"}, Password(PW, id="k"), ttl=60, now=T0, options=CTR), {"k": PW}, CTR),
 ]
 seal_cases = st.sampled_from(SEALS)

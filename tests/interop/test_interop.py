@@ -4,25 +4,18 @@ iron-session 8 and 9 (pinned in package.json), driven through driver.mjs.
 Every round trip is run both ways: Python seals and each Node library unseals, and each
 Node library seals and Python unseals. The bad inputs are those of section 13 of the format
 spec (shared/iron-format.md); each is rejected by Python and by the Node libraries alike.
-Tampered tokens are built here with hashlib/hmac/cryptography, independently of iron.py.
+Tampered tokens are built by testing/forging.py, with the primitives and not through iron.py.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import hmac
-import json
 import re
 import types
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from django_iron_session import iron
 from django_iron_session.iron import (
@@ -36,6 +29,18 @@ from django_iron_session.iron import (
     PasswordError,
     UnknownPasswordError,
 )
+from testing.constants import (
+    HMAC_KEY,
+    KEY16,
+    KEY32,
+    OTHER,
+    PW,
+    SPEC_EXAMPLE,
+    T0,
+    T0_MS,
+    VECTORS,
+)
+from testing.forging import b64url, edit, forge
 
 from .node_driver import NodeDriver, NodeError
 
@@ -44,23 +49,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.interop
 
-# A copy of shared/iron-vectors.json (the known-answer seals of the upstream test suites).
-VECTORS = json.loads((Path(__file__).resolve().parent / "iron-vectors.json").read_text())
-
-PW = "some_not_random_password_that_is_also_long_enough"
-OTHER = "another_password_that_is_long_enough_for_iron"
 OLD = "old-password-0123456789-0123456789-old"
 NEW = "new-password-9876543210-9876543210-new"
-KEY32 = bytes(range(32))
-KEY16 = bytes(range(100, 116))
-HMAC_KEY = bytes(range(200, 232))
 
 IRON_LIBS = ("hapi7", "wc1", "wc2")
 SESSION_LIBS = ("session8", "session9")
 ALL_LIBS = IRON_LIBS + SESSION_LIBS
-
-T0 = 1_700_000_000  # the clock, in seconds, on both sides unless a test moves it
-T0_MS = T0 * 1000
 
 
 def py_password(value: Any) -> Any:
@@ -80,52 +74,6 @@ def hexed(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): hexed(item) for key, item in value.items()}
     return value
-
-
-# ---------------------------------------------------------------------------------------
-# Independent token forging (for "MAC ok" cases): PBKDF2-SHA1 over the salt *text*,
-# AES-256-CBC/PKCS#7, HMAC-SHA256 over fields 0..5, base64url without padding.
-
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def derive(secret: str, salt: str, length: int = 32) -> bytes:
-    return hashlib.pbkdf2_hmac("sha1", secret.encode(), salt.encode(), 1, length)
-
-
-def forge(
-    plaintext: bytes,
-    *,
-    password: str = PW,
-    id: str = "1",
-    expiration: str = "",
-    enc_salt: str = "a" * 64,
-    iv: bytes = bytes(16),
-    mac_salt: str = "b" * 64,
-) -> str:
-    padder = padding.PKCS7(128).padder()
-    padded = padder.update(plaintext) + padder.finalize()
-    encryptor = Cipher(algorithms.AES(derive(password, enc_salt)), modes.CBC(iv)).encryptor()
-    ciphertext = encryptor.update(padded) + encryptor.finalize()
-    base = f"Fe26.2*{id}*{enc_salt}*{b64url(iv)}*{b64url(ciphertext)}*{expiration}"
-    return remac(f"{base}*{mac_salt}*")
-
-
-def remac(token: str, password: str = PW) -> str:
-    """The token with a valid HMAC over its (possibly edited) fields 0..5."""
-    parts = token.split("*")
-    base = "*".join(parts[:6])
-    digest = hmac.digest(derive(password, parts[6]), base.encode(), "sha256")
-    return f"{base}*{parts[6]}*{b64url(digest)}"
-
-
-def edit(token: str, index: int, change: Callable[[str], str], *, mac_ok: bool) -> str:
-    parts = token.split("*")
-    parts[index] = change(parts[index])
-    edited = "*".join(parts)
-    return remac(edited) if mac_ok else edited
 
 
 BASE = forge(b'{"a":1}')  # a valid token, id "1", no expiration, made without iron.py
@@ -777,14 +725,6 @@ FIXED_CASES: dict[str, tuple[Any, Any, Any, Options, dict[str, Any], int]] = {
     "3kb": (DATA["3kb"], PW, PW, DEFAULT_OPTIONS, {}, 0),
 }
 
-SPEC_EXAMPLE = (
-    "Fe26.2*1*"
-    + "a" * 64
-    + "*AAAAAAAAAAAAAAAAAAAAAA*iWso1QJ1UOE8MrtENVM5zg*1700000001000*"
-    + "b" * 64
-    + "*SL5s3hHtRyobjQUuuNlTI96l1Cu8DEQpG0GYz-LOEeg"
-)
-
 _seal_from_parts = getattr(iron, "_seal_from_parts", None)
 needs_fixed_parts = pytest.mark.skipif(
     _seal_from_parts is None, reason="iron.py has no way to fix salts/IV (_seal_from_parts)"
@@ -883,7 +823,6 @@ def test_fixed_randomness_byte_identical(node: NodeDriver, lib: str, case: str) 
 # ---------------------------------------------------------------------------------------
 # Known-answer vectors (shared/iron-vectors.json and the spec's section 5 example).
 
-VECTOR_LIST = VECTORS["vectors"] if VECTORS else []
 CTR = (Options(algorithm="aes-128-ctr"), {"encryption": {"algorithm": "aes-128-ctr"}})
 
 
@@ -892,21 +831,21 @@ def vector_options(vector: dict[str, Any]) -> tuple[Options, dict[str, Any]]:
 
 
 def test_vectors_present() -> None:
-    assert [v["name"] for v in VECTOR_LIST] == [
+    assert [v["name"] for v in VECTORS] == [
         "hapi-ticket",
         "ctr-ticket",
         "iron-session-v6-cookie",
     ]
 
 
-@pytest.mark.parametrize("vector", VECTOR_LIST, ids=lambda v: v["name"])
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v["name"])
 def test_vector_python(vector: dict[str, Any]) -> None:
     options, _ = vector_options(vector)
     assert iron.unseal(vector["seal"], vector["password"], options=options) == vector["data"]
 
 
 @pytest.mark.parametrize("lib", IRON_LIBS)
-@pytest.mark.parametrize("vector", VECTOR_LIST, ids=lambda v: v["name"])
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v["name"])
 def test_vector_node(node: NodeDriver, lib: str, vector: dict[str, Any]) -> None:
     _, node_options = vector_options(vector)
     assert (
@@ -916,7 +855,7 @@ def test_vector_node(node: NodeDriver, lib: str, vector: dict[str, Any]) -> None
 
 @pytest.mark.parametrize("lib", SESSION_LIBS)
 def test_vector_v6_cookie_through_iron_session(node: NodeDriver, lib: str) -> None:
-    (vector,) = [v for v in VECTOR_LIST if v["name"] == "iron-session-v6-cookie"]
+    (vector,) = [v for v in VECTORS if v["name"] == "iron-session-v6-cookie"]
     expected = vector["iron_session_v8_reads_as"] if lib == "session8" else vector["data"]
     assert node.unseal(lib, vector["seal"], vector["password"]) == expected
     # Python reads as iron-session 9 does: the raw object, no "persistent" unwrapping.
