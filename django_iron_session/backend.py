@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from datetime import datetime
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -67,10 +68,12 @@ class SessionStore(SessionBase):
         self._held = False
         #: no response will carry this session's cookie (see make_read_only)
         self._read_only = False
-        if self.session_key is not None:
-            self.modified = _sealing_id(self.session_key) not in (
-                None,
-                self._config.passwords.keyring().sealing_id,
+        value = self.session_key
+        if value is not None:
+            # Most cookies name the sealing password: one prefix test tells them apart.
+            sealing_id = self._config.passwords.keyring().sealing_id
+            self.modified = not value.startswith(f"{_SEAL_START}{sealing_id}*") and (
+                _sealing_id(value) is not None
             )
 
     def load(self) -> dict[str, Any]:
@@ -200,15 +203,16 @@ class SessionStore(SessionBase):
         """Nothing to clear: an expired cookie is refused by its own seal."""
 
     def _seal(self) -> str:
-        config = self._config
-        expires_at = self.get_expiry_date().timestamp()
-        # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
-        # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
-        ttl = math.floor(expires_at - time.time()) or -1
-        data = self._session
         if self._held and not self.modified:
             assert self.session_key is not None  # held means a cookie came in
             return self.session_key
+        config = self._config
+        data = self._session
+        now = time.time()
+        expires_at = self._expires_at(data.get("_session_expiry"), now)
+        # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
+        # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
+        ttl = math.floor(expires_at - now) or -1
         if config.revocation_cache is not None:
             self._lineage = revocation.extended(self._lineage, expires_at)
             data = {**data, **self._lineage.fields()}
@@ -232,6 +236,14 @@ class SessionStore(SessionBase):
         # The next request most likely brings this cookie back.
         known_cookies.add(value, keyring, expires_at, plaintext)
         return value
+
+    def _expires_at(self, expiry: object, now: float) -> float:
+        """``get_expiry_date().timestamp()``, without building datetimes for the common
+        expiries: none set (the cookie age) or a number of seconds."""
+        if isinstance(expiry, (datetime, str)):
+            return self.get_expiry_date(expiry=expiry).timestamp()
+        seconds: float = expiry or self.get_session_cookie_age()  # type: ignore[assignment]
+        return now + seconds
 
     def _too_large_message(self, size: int, limit: int) -> str:
         sizes = sorted(

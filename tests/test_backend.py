@@ -426,6 +426,21 @@ def test_a_session_set_to_expire_before_now_does_not_load(expiry: Any) -> None:
     assert reopened(store).get("a") is None
 
 
+@pytest.mark.parametrize("age", [1234, 86400.5])
+def test_without_an_expiry_the_cookie_age_is_sealed(settings: Settings, age: float) -> None:
+    settings.SESSION_COOKIE_AGE = age
+    store = SessionStore()
+    store["a"] = 1
+    before = time.time()
+    store.save()
+    after = time.time()
+
+    assert store.session_key is not None
+    expires_at = iron.open_data(store.session_key, PASSWORD, now=0).expires_at
+    assert expires_at is not None
+    assert before + age - MILLISECOND <= expires_at <= after + age + MILLISECOND
+
+
 @pytest.mark.parametrize(
     "ahead", [timedelta(seconds=3600), timedelta(milliseconds=500)], ids=["hour", "subsecond"]
 )
