@@ -174,16 +174,21 @@ def python_candidates(data: Any) -> dict[str, dict[str, Callable[[], object]]]:
     }
 
 
-def node_results(seconds: float, samples: int) -> dict[str, Any]:
+def node_results(
+    seconds: float,
+    samples: int,
+    payloads: dict[str, Any] = PAYLOADS,
+    password: str = PASSWORD,
+) -> dict[str, Any]:
     node = shutil.which("node")
     if node is None:
         sys.exit("node is not on PATH; the Node half of the benchmark needs it")
     request = {
-        "password": PASSWORD,
+        "password": password,
         "ttl": TTL,
         "seconds": seconds,
         "samples": samples,
-        "payloads": PAYLOADS,
+        "payloads": payloads,
     }
     completed = subprocess.run(
         [node, str(HERE / "iron_bench.mjs")],

@@ -1,58 +1,94 @@
-"""Requests per second through Django's SessionMiddleware, this engine against Django's own.
+"""The engine's speed in one run: per operation and per whole request, beside every alternative.
 
-Each request is a whole WSGI call into Django (handler, URL resolving, SessionMiddleware,
-a view, the response) that either reads the session or reads it and changes one key (so
-the session is saved and, for the cookie engines, re-sealed). Every engine runs in the
-same process on the same data, timed in CPU seconds so that other load on the machine
-skews the ratios less; rounds are interleaved and the best round counts. "iron, cold" is
-this engine with no cookie known in advance (see known_cookies.py).
+Per operation, on a typical session (``_auth_user_*`` and a few app keys, 288 bytes of
+JSON) and a 2 KB one (about the largest that fits one 4,096-byte cookie unsealed):
 
-    .venv/bin/python benchmarks/session_bench.py [--seconds 1] [--rounds 7]
+- a ``SessionStore``'s save and load for Django's ``signed_cookies``, ``cache`` (on a real
+  redis-server when one and the ``redis`` package are there, else locmem: the header says
+  which), ``db`` (SQLite in memory, the fastest a database gets) and this engine, warm (a
+  cookie this process sealed or opened lately) and cold (one it has never seen: with N
+  workers or servers, a cookie comes back to the process that sealed it about 1/N of the
+  time, so cold is the common case in production);
+- this package's Iron core alone (``seal_data``/``open_data``, cold);
+- the floor: the least Python that writes and reads a correct seal (JSON, ``os.urandom``,
+  two PBKDF2-SHA1 key derivations, AES-256-CBC, HMAC-SHA256, base64url), nothing cached;
+- @hapi/iron 7 in Node (``benchmarks/iron_bench.mjs``), awaited one after the other.
+
+Then whole requests: a WSGI call into Django (handler, URL resolving, ``SessionMiddleware``,
+a view, the response) that reads the session, or reads it and changes one key (so it is
+saved and a cookie engine re-seals it), warm and cold.
+
+Every figure is the median of interleaved rounds, each round giving every candidate the
+same CPU time of this process (``--wall`` for wall-clock time, which also counts the wait
+for Redis), so that other load on the machine skews the ratios less.
+
+    .venv/bin/python benchmarks/session_bench.py [--seconds 0.1] [--rounds 7] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import importlib.util
 import io
 import json
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# Run as a script from the repository root: the helpers next to this file are a package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import cryptography
 import django
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterator
 
-#: this engine with its known cookies forgotten before every request: what a worker sees
-#: when the previous response came from another worker (or on a first visit)
-COLD = "iron, cold"
+IRON = "django_iron_session.backend"
+SIGNED = "django.contrib.sessions.backends.signed_cookies"
 ENGINES = {
-    "iron": "django_iron_session.backend",
-    COLD: "django_iron_session.backend",
-    "signed_cookies": "django.contrib.sessions.backends.signed_cookies",
-    "cache (locmem)": "django.contrib.sessions.backends.cache",
+    "signed_cookies": SIGNED,
+    "cache": "django.contrib.sessions.backends.cache",
     "db (SQLite memory)": "django.contrib.sessions.backends.db",
+    "iron, warm": IRON,
+    "iron, cold": IRON,
 }
 BASELINE = "signed_cookies"
 COOKIE_NAME = "sessionid"
-#: requests between two looks at the clock
+PASSWORD = "benchmark-only-password-of-at-least-32-characters"
+#: calls between two looks at the clock
 BATCH = 20
 
-#: what django.contrib.auth and a typical app keep in a session: about 250 bytes of JSON
+#: what django.contrib.auth, CSRF_USE_SESSIONS and a typical app keep: 288 bytes of JSON
 TYPICAL_SESSION: dict[str, Any] = {
     "_auth_user_id": "48213",
     "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
     "_auth_user_hash": "9f2c1b7e4d0a8c6f3e5b2d1a0c9e8f7b6a5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+    "_csrftoken": "kqR3vXz8wT2mN5pL7yB1cF4hJ6dG9sA0",
     "cart_id": 1734,
     "locale": "en-gb",
+    "tz": "Europe/Brussels",
     "count": 0,
 }
-#: the same with a 3 KB list of recently viewed products
+#: the same with a list of recently viewed products: 2 KB of JSON
+SESSION_2KB: dict[str, Any] = {
+    **TYPICAL_SESSION,
+    "recently_viewed": [
+        {"id": 100000 + n, "slug": f"product-number-{n:04d}", "seen": 1764200000 + n}
+        for n in range(29)
+    ],
+}
+#: 3 KB: too large for one cookie sealed plainly (revocation_bench.py compresses it)
 LARGE_SESSION: dict[str, Any] = {
     **TYPICAL_SESSION,
     "recently_viewed": [
@@ -60,6 +96,7 @@ LARGE_SESSION: dict[str, Any] = {
         for n in range(44)
     ],
 }
+SESSIONS = {"typical": TYPICAL_SESSION, "2 KB": SESSION_2KB}
 
 
 def read_view(request: HttpRequest) -> HttpResponse:
@@ -74,7 +111,14 @@ def write_view(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("read", read_view), path("write", write_view)]
 
 
-def configure() -> None:
+def configure(cache_location: str | None = None) -> None:
+    """Django settings for the benchmarks; ``cache_location`` is a Redis URL for the
+    default cache (else locmem)."""
+    cache = (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if cache_location is None
+        else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_location}
+    )
     settings.configure(
         DEBUG=False,
         SECRET_KEY="benchmark-only-secret-key-that-is-long-enough-for-django-checks",
@@ -90,15 +134,12 @@ def configure() -> None:
                 "NAME": ":memory:",
             }
         },
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CACHES={"default": cache},
         SESSION_COOKIE_NAME=COOKIE_NAME,
         SESSION_SERIALIZER="django.contrib.sessions.serializers.JSONSerializer",
-        # The 3 KB session seals to about 4.3 KB: over what browsers keep, so the size
-        # guard is raised here to measure the cost of the work itself.
-        IRON_SESSION={
-            "PASSWORD": "benchmark-only-password-of-at-least-32-characters",
-            "COOKIE_SIZE_LIMIT": 16384,
-        },
+        # revocation_bench.py seals a 3 KB session plainly to show its size: over what
+        # browsers keep, so the size guard is raised (the check itself runs all the same).
+        IRON_SESSION={"PASSWORD": PASSWORD, "COOKIE_SIZE_LIMIT": 16384},
         USE_TZ=True,
     )
     django.setup()
@@ -107,22 +148,29 @@ def configure() -> None:
     call_command("migrate", "sessions", verbosity=0)
 
 
+@contextlib.contextmanager
+def redis_if_available() -> Iterator[str | None]:
+    """A redis-server of its own for the cache engine, or None if it cannot run here."""
+    if shutil.which("redis-server") is None or importlib.util.find_spec("redis") is None:
+        yield None
+        return
+    from testing.redis_server import redis_url, start_redis
+
+    with tempfile.TemporaryDirectory() as directory, start_redis(Path(directory)) as server:
+        yield redis_url(server)
+
+
+def cache_label() -> str:
+    backend = settings.CACHES["default"]["BACKEND"]
+    return "Redis (redis-server on 127.0.0.1)" if backend.endswith("RedisCache") else "locmem"
+
+
 def handler_for(name: str) -> Callable[..., Any]:
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import override_settings
 
-    from django_iron_session.known_cookies import known_cookies
-
-    with override_settings(SESSION_ENGINE=ENGINES[name]):
-        handler = WSGIHandler()  # SessionMiddleware picks its engine up here
-    if name != COLD:
-        return handler
-
-    def cold(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        known_cookies.clear()
-        return handler(environ, start_response)
-
-    return cold
+    with override_settings(SESSION_ENGINE=ENGINES.get(name, IRON)):
+        return WSGIHandler()  # SessionMiddleware picks its engine up here
 
 
 def first_cookie(engine: str, data: dict[str, Any]) -> str:
@@ -130,6 +178,147 @@ def first_cookie(engine: str, data: dict[str, Any]) -> str:
     store.update(data)
     store.save()
     return str(store.session_key)
+
+
+def unseen_cookies(data: dict[str, Any]) -> list[str]:
+    """Cookies of this engine that no cache of this process holds, to be used in turn.
+
+    Sealed here, then every cache is emptied; there are more of them than any cache keeps,
+    so that each one, by the time its turn comes again, has been evicted.
+    """
+    from django_iron_session.known_cookies import SIZE
+
+    cookies = [first_cookie(IRON, {**data, "count": n}) for n in range(4 * SIZE)]
+    forget_cookies()
+    return cookies
+
+
+def forget_cookies() -> None:
+    """Empty every cache this package keeps of cookies, keys and ciphers."""
+    import django_iron_session
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(django_iron_session.__name__):
+            continue
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+            elif callable(getattr(value, "clear", None)) and type(value).__name__ == "KnownCookies":
+                value.clear()
+
+
+class Clock:
+    """CPU time of this process by default: other load on the machine skews it less."""
+
+    def __init__(self, wall: bool) -> None:
+        self.now = time.perf_counter if wall else time.process_time
+        self.name = "wall-clock time" if wall else "CPU time of this process"
+
+
+def micros_per_call(operation: Callable[[], object], seconds: float, clock: Clock) -> float:
+    calls = 0
+    started = clock.now()
+    while (elapsed := clock.now() - started) < seconds:
+        for _ in range(BATCH):
+            operation()
+        calls += BATCH
+    return elapsed / calls * 1e6
+
+
+def medians(
+    candidates: dict[Any, Callable[[], object]], seconds: float, rounds: int, clock: Clock
+) -> dict[Any, float]:
+    """Median µs per call of each, the candidates taking turns in every round."""
+    samples: dict[Any, list[float]] = {key: [] for key in candidates}
+    for _ in range(rounds):
+        for key, operation in candidates.items():
+            forget_cookies()  # a cold candidate then meets no cookie another one opened
+            samples[key].append(micros_per_call(operation, seconds, clock))
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def in_turn(values: list[str]) -> Callable[[], str]:
+    position = 0
+
+    def following() -> str:
+        nonlocal position
+        position = (position + 1) % len(values)
+        return values[position]
+
+    return following
+
+
+# ---- per operation ----------------------------------------------------------------------
+
+
+def store_operations(
+    engine: str, data: dict[str, Any], next_cookie: Callable[[], str]
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Save: a store of the request's session key saves the session's data (as
+    SessionMiddleware does after a view changed it). Load: a store of the key loads it."""
+    store_class = import_module(engine).SessionStore
+
+    def save() -> object:
+        store = store_class(next_cookie())
+        store._session_cache = dict(data)
+        store.save()
+        return store.session_key
+
+    def load() -> object:
+        return store_class(next_cookie()).load()
+
+    return save, load
+
+
+def operation_candidates(
+    size: str, data: dict[str, Any], cold_cookies: list[str]
+) -> dict[tuple[str, str, str], Callable[[], object]]:
+    from benchmarks import iron_bench
+    from django_iron_session import iron
+    from django_iron_session.conf import get_config
+
+    candidates: dict[tuple[str, str, str], Callable[[], object]] = {}
+    for name, engine in ENGINES.items():
+        if name == "iron, cold":
+            _, load = store_operations(engine, data, in_turn(cold_cookies))
+            candidates[(size, name, "load")] = load
+            continue
+        cookie = first_cookie(engine, data)
+        save, load = store_operations(engine, data, functools.partial(str, cookie))
+        candidates[(size, name, "save")] = save
+        candidates[(size, name, "load")] = load
+    keyring = get_config().passwords.keyring()
+    next_cold = in_turn(cold_cookies)
+    candidates[(size, CORE, "save")] = lambda: iron.seal_data(data, keyring)
+    candidates[(size, CORE, "load")] = lambda: iron.open_data(next_cold(), keyring)
+    floor_sealed = iron_bench.floor_seal(data)
+    candidates[(size, FLOOR, "save")] = lambda: iron_bench.floor_seal(data)
+    candidates[(size, FLOOR, "load")] = lambda: iron_bench.floor_unseal(
+        floor_sealed, iron_bench.floor_keys(floor_sealed)
+    )
+    return candidates
+
+
+CORE = "Iron core (seal_data/open_data), cold"
+FLOOR = "floor (2x PBKDF2, AES-CBC, HMAC)"
+HAPI = "@hapi/iron 7, Node"
+OPERATION_ROWS = [*ENGINES, CORE, FLOOR, HAPI]
+
+
+def node_figures(seconds: float, rounds: int) -> tuple[dict[Any, float], dict[str, str]]:
+    """µs per seal and unseal of @hapi/iron 7 (best of ``rounds``), and the versions."""
+    from benchmarks import iron_bench
+
+    answer = iron_bench.node_results(seconds, rounds, SESSIONS, password=PASSWORD)
+    figures = {}
+    for size in SESSIONS:
+        ops = answer["results"][iron_bench.HAPI][size]
+        figures[(size, HAPI, "save")] = 1e6 / ops["seal"]
+        figures[(size, HAPI, "load")] = 1e6 / ops["unseal"]
+    return figures, answer["versions"]
+
+
+# ---- whole requests ---------------------------------------------------------------------
 
 
 def environ(path: str, cookie: str) -> dict[str, Any]:
@@ -149,85 +338,161 @@ def environ(path: str, cookie: str) -> dict[str, Any]:
     }
 
 
-def run(handler: Any, path: str, cookie: str, seconds: float) -> tuple[float, str]:
-    """Requests per CPU second for about ``seconds`` of this process's CPU time, and the
-    cookie the last response left (the browser's part)."""
-    status: list[str] = []
-    headers_seen: list[list[tuple[str, str]]] = []
+class Browser:
+    """One user's requests to one handler: sends the cookie the last response set, or,
+    cold, each time one this process has not seen (the last response came from another
+    worker)."""
 
-    def start_response(code: str, headers: list[tuple[str, str]]) -> None:
-        status.append(code)
-        headers_seen.append(headers)
+    def __init__(self, handler: Any, path: str, cookie: str, unseen: list[str] | None) -> None:
+        self.handler, self.path, self.cookie = handler, path, cookie
+        self.next_unseen = in_turn(unseen) if unseen else None
+        self._prefix = f"{COOKIE_NAME}="
 
-    prefix = f"{COOKIE_NAME}="
-    requests = 0
-    # CPU time, not wall time: other processes on the machine then do not skew the ratios.
-    started = time.process_time()
-    while (elapsed := time.process_time() - started) < seconds:
-        for _ in range(BATCH):
-            headers_seen.clear()
-            handler(environ(path, cookie), start_response)
-            for name, value in headers_seen[0]:
-                if name == "Set-Cookie" and value.startswith(prefix):
-                    cookie = value[len(prefix) : value.index(";")]
-        requests += BATCH
-    if set(status) != {"200 OK"}:
-        raise SystemExit(f"{path}: unexpected responses {set(status)}")
-    return requests / elapsed, cookie
+    def request(self) -> None:
+        headers_seen: list[list[tuple[str, str]]] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+            if status != "200 OK":
+                raise SystemExit(f"{self.path}: {status}")
+            headers_seen.append(headers)
+
+        cookie = self.next_unseen() if self.next_unseen else self.cookie
+        self.handler(environ(self.path, cookie), start_response)
+        for name, value in headers_seen[0]:
+            if name == "Set-Cookie" and value.startswith(self._prefix):
+                self.cookie = value[len(self._prefix) : value.index(";")]
 
 
-def measure(seconds: float, rounds: int) -> dict[tuple[str, str, str], float]:
-    sessions = {"~250 B": TYPICAL_SESSION, "3 KB": LARGE_SESSION}
-    handlers = {name: handler_for(name) for name in ENGINES}
-    best: dict[tuple[str, str, str], float] = {}
-    for size, data in sessions.items():
-        cookies = {name: first_cookie(engine, data) for name, engine in ENGINES.items()}
-        for view in ("write", "read"):
-            for _ in range(rounds):
-                for name, handler in handlers.items():
-                    rate, cookies[name] = run(handler, f"/{view}", cookies[name], seconds)
-                    key = (size, view, name)
-                    best[key] = max(best.get(key, 0.0), rate)
-    return best
+VIEWS = {"read+write": "/write", "read only": "/read"}
 
 
-def table(best: dict[tuple[str, str, str], float]) -> Iterable[str]:
-    yield (
-        f"{'session':8} {'request':11} {'engine':18} {'req/s':>8} {'vs ' + BASELINE:>18} "
-        f"{'iron vs it':>11} {'cold vs it':>11}"
-    )
-    for size in ("~250 B", "3 KB"):
-        for view, label in (("write", "read+write"), ("read", "read only")):
-            iron, cold = best[(size, view, "iron")], best[(size, view, COLD)]
-            baseline = best[(size, view, BASELINE)]
+def request_candidates(
+    size: str, data: dict[str, Any], cold_cookies: list[str]
+) -> dict[tuple[str, str, str], Callable[[], object]]:
+    candidates: dict[tuple[str, str, str], Callable[[], object]] = {}
+    for name, engine in ENGINES.items():
+        handler = handler_for(name)
+        for view, url in VIEWS.items():
+            unseen = cold_cookies if name == "iron, cold" else None
+            browser = Browser(handler, url, first_cookie(engine, data), unseen)
+            candidates[(size, view, name)] = browser.request
+    return candidates
+
+
+# ---- the report -------------------------------------------------------------------------
+
+
+def ratio(baseline: float, micros: float) -> float:
+    """How many times as fast as the baseline (µs per call, lower is faster)."""
+    return baseline / micros
+
+
+def operation_table(figures: dict[Any, float]) -> Iterator[str]:
+    yield f"{'per operation, µs':40} {'save':>7} {'load':>7}   vs signed_cookies (save / load)"
+    for size, data in SESSIONS.items():
+        yield f"{size} session ({len(json.dumps(data, separators=(',', ':')))} bytes of JSON)"
+        base_save, base_load = figures[(size, BASELINE, "save")], figures[(size, BASELINE, "load")]
+        for row in OPERATION_ROWS:
+            save = figures.get((size, row, "save"), figures.get((size, "iron, warm", "save")))
+            load = figures.get((size, row, "load"))
+            if load is None or save is None:
+                continue
+            if row == "iron, cold":
+                row += " (save as warm)"
+            yield (
+                f"  {row:38} {save:7.1f} {load:7.1f}   "
+                f"{ratio(base_save, save):5.2f} / {ratio(base_load, load):5.2f}"
+            )
+
+
+def request_table(figures: dict[Any, float]) -> Iterator[str]:
+    yield f"{'whole request (WSGI)':40} {'µs':>7} {'req/s':>7}   vs signed_cookies"
+    for size in SESSIONS:
+        for view in VIEWS:
+            yield f"{size} session, {view}"
+            baseline = figures[(size, view, BASELINE)]
             for name in ENGINES:
-                rate = best[(size, view, name)]
-                yield (
-                    f"{size:8} {label:11} {name:18} {rate:8.0f} {rate / baseline:17.2f}x "
-                    f"{iron / rate:10.2f}x {cold / rate:10.2f}x"
-                )
-            yield ""
+                micros = figures[(size, view, name)]
+                speed = ratio(baseline, micros)
+                yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
+
+
+def targets(figures: dict[Any, float]) -> Iterator[tuple[str, float, bool]]:
+    """The performance targets of the engine, each a ratio from this run."""
+    for size in SESSIONS:
+
+        def vs_signed(name: str, kind: str, size: str = size) -> float:
+            return ratio(figures[(size, BASELINE, kind)], figures[(size, name, kind)])
+
+        save, cold, warm = (
+            vs_signed("iron, warm", "save"),
+            vs_signed("iron, cold", "load"),
+            vs_signed("iron, warm", "load"),
+        )
+        yield f"{size}: SessionStore save >= 1.3x signed_cookies", save, save >= 1.3
+        yield f"{size}: SessionStore load, cold >= 1.1x", cold, cold >= 1.1
+        yield f"{size}: SessionStore load, warm >= 3x", warm, warm >= 3.0
+        for kind in ("save", "load"):
+            slower = figures[(size, CORE, kind)] / figures[(size, FLOOR, kind)]
+            yield f"{size}: Iron core {kind} within 1.5x of the floor", slower, slower <= 1.5
+        for view, name, at_least in (
+            ("read+write", "iron, cold", 1.0),
+            ("read+write", "iron, warm", 1.05),
+            ("read only", "iron, cold", 1.0),
+        ):
+            value = ratio(figures[(size, view, BASELINE)], figures[(size, view, name)])
+            yield f"{size}: request {view}, {name} >= {at_least}x", value, value >= at_least
+
+
+def measure(seconds: float, rounds: int, clock: Clock) -> dict[Any, float]:
+    candidates: dict[Any, Callable[[], object]] = {}
+    for size, data in SESSIONS.items():
+        cold_cookies = unseen_cookies(data)
+        candidates.update(operation_candidates(size, data, cold_cookies))
+        candidates.update(request_candidates(size, data, cold_cookies))
+    forget_cookies()
+    return medians(candidates, seconds, rounds, clock)
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--seconds", type=float, default=1.0, help="CPU seconds per engine and round"
-    )
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds; best counts")
+    parser.add_argument("--seconds", type=float, default=0.1, help="seconds per figure and round")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds; median counts")
+    parser.add_argument("--wall", action="store_true", help="wall-clock time, not CPU time")
+    parser.add_argument("--no-node", action="store_true", help="leave @hapi/iron out")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    configure()
-    best = measure(args.seconds, args.rounds)
+    clock = Clock(args.wall)
+    with redis_if_available() as redis:
+        configure(redis)
+        figures = measure(args.seconds, args.rounds, clock)
+        label = cache_label()
+    versions = None
+    if not args.no_node:
+        node, versions = node_figures(args.seconds * 2, max(3, args.rounds // 2))
+        figures.update(node)
     if args.json:
-        out(json.dumps({" / ".join(key): rate for key, rate in best.items()}, indent=2))
+        out(json.dumps({" / ".join(key): value for key, value in figures.items()}, indent=2))
         return
     out(
-        f"Django {django.get_version()}, Python {sys.version.split()[0]}, "
-        f"{args.seconds} CPU s x {args.rounds} rounds per figure, best round"
+        f"Python {sys.version.split()[0]}, Django {django.get_version()}, cryptography "
+        f"{cryptography.__version__}"
+        + (f", Node {versions['node']}, @hapi/iron {versions['@hapi/iron']}" if versions else "")
     )
-    for line in table(best):
+    out(
+        f"{clock.name}; median of {args.rounds} interleaved rounds of {args.seconds} s; "
+        f"cache engine on {label}"
+    )
+    out("")
+    for line in operation_table(figures):
         out(line)
+    out("")
+    for line in request_table(figures):
+        out(line)
+    out("")
+    out("targets")
+    for name, value, met in targets(figures):
+        out(f"  {name:56} {value:5.2f}x  {'met' if met else 'MISSED'}")
 
 
 if __name__ == "__main__":
