@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.core.checks import run_checks
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from django.core.checks import CheckMessage
     from django.http import HttpResponseBase
     from django.test import Client
@@ -53,3 +56,8 @@ def browse(client: Client, path: str, params: dict[str, str] | None = None) -> T
 
 def jar(client: Client) -> dict[str, str]:
     return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+def write_passwords(path: Path, passwords: dict[str, str]) -> None:
+    """A keyring file holding ``passwords`` and no retirement dates."""
+    path.write_text(json.dumps({"passwords": passwords}), encoding="utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.http import HttpResponse
 
 from django_iron_session import chunks
 from django_iron_session.conf import get_config
@@ -72,3 +73,25 @@ def test_nothing_fits_when_the_attributes_alone_fill_the_limit(settings: Setting
     settings.IRON_SESSION = {"PASSWORD": PASSWORD, "CHUNKED": True, "COOKIE_SIZE_LIMIT": 20}
 
     assert not chunks.fits(get_config(), "x", None)
+
+
+@pytest.mark.parametrize("max_age", [None, 0, 1209600])
+def test_set_cookie_size_is_the_size_of_the_line_django_writes(
+    settings: Settings, max_age: int | None
+) -> None:
+    settings.SESSION_COOKIE_DOMAIN = ".example.com"
+    settings.SESSION_COOKIE_SECURE = True
+    response = HttpResponse()
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        "a-seal",
+        max_age=max_age,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=settings.SESSION_COOKIE_HTTPONLY,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+    line = response.cookies[settings.SESSION_COOKIE_NAME].OutputString()
+
+    assert chunks.SetCookieSize.measure()("a-seal", max_age) == len(line.encode())

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from django_iron_session.conf import KeyringFilePasswords, get_config
+from django_iron_session.conf import get_config
 from django_iron_session.iron import MIN_PASSWORD_LENGTH
 from django_iron_session.keyring_file import (
     DEFAULT_PASSWORD_LENGTH,
@@ -22,6 +22,7 @@ from django_iron_session.keyring_file import (
     read_keyring,
     write_keyring,
 )
+from django_iron_session.passwords import KeyringFilePasswords
 
 DRY_RUN = "Dry run: nothing written."
 

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http.cookie import parse_cookie
 
 from django_iron_session import compression, iron
-from django_iron_session.conf import Config, KeyringFilePasswords, get_config
+from django_iron_session.conf import Config, get_config
 from django_iron_session.keyring_file import KeyringFileError, read_passwords
+from django_iron_session.passwords import KeyringFilePasswords
 
 
 class Command(BaseCommand):

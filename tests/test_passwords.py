@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from django_iron_session.passwords import KeyringFilePasswords, SettingPasswords
+from testing.constants import NEWER_PASSWORD, PASSWORD
+from tests.helpers import write_passwords
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_a_setting_is_read_as_iron_session_reads_it_and_a_refresh_finds_nothing_new() -> None:
+    passwords = SettingPasswords({1: PASSWORD, "2": NEWER_PASSWORD})
+    keyring = passwords.keyring()
+
+    assert (list(keyring), keyring.sealing_id) == (["1", "2"], "2")
+    assert passwords.keyring(refresh=True) is keyring
+    assert list(SettingPasswords(PASSWORD).keyring()) == ["1"]
+
+
+def test_a_changed_keyring_file_is_read_after_the_check_interval(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=0)
+    assert list(passwords.keyring()) == ["1"]
+
+    write_passwords(keyring, {"1": PASSWORD, "2": NEWER_PASSWORD})
+    os.utime(keyring, ns=(1, 1))  # a new stamp even on coarse file system clocks
+
+    assert list(passwords.keyring()) == ["1", "2"]
+
+
+def test_within_the_interval_the_file_is_read_only_on_refresh(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    passwords.keyring()
+    write_passwords(keyring, {"1": PASSWORD, "2": NEWER_PASSWORD})
+    os.utime(keyring, ns=(1, 1))
+
+    assert list(passwords.keyring()) == ["1"]
+    assert list(passwords.keyring(refresh=True)) == ["1", "2"]
+
+
+def test_an_unchanged_file_is_not_parsed_again(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=0)
+
+    assert passwords.keyring() is passwords.keyring()
+
+
+@pytest.mark.parametrize("breakage", ["deleted", "not JSON", "short password"])
+def test_a_broken_keyring_file_keeps_the_passwords_loaded_before(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, breakage: str
+) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=0)
+    loaded = passwords.keyring()
+
+    if breakage == "deleted":
+        keyring.unlink()
+    elif breakage == "not JSON":
+        keyring.write_text("{", encoding="utf-8")
+    else:
+        write_passwords(keyring, {"1": PASSWORD, "2": "short"})
+
+    assert passwords.keyring() is loaded
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert PASSWORD not in record.getMessage()
+
+
+def test_a_keyring_file_never_read_is_a_configuration_error(tmp_path: Path) -> None:
+    passwords = KeyringFilePasswords(tmp_path / "missing.json", check_interval=0)
+
+    with pytest.raises(ImproperlyConfigured, match=r"missing\.json is unusable"):
+        passwords.keyring()
+
+
+def test_until_a_keyring_is_loaded_every_call_tries_again(tmp_path: Path) -> None:
+    # A thread that arrives while the first load is under way, or after it failed, must not
+    # wait out the check interval with no passwords at all.
+    keyring = tmp_path / "keyring.json"
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    with pytest.raises(ImproperlyConfigured):
+        passwords.keyring()
+
+    write_passwords(keyring, {"1": PASSWORD})
+
+    assert list(passwords.keyring()) == ["1"]
+
+
+def test_threads_arriving_together_all_find_the_keyring(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    start = threading.Barrier(8)
+
+    def first_request() -> list[str]:
+        start.wait()
+        return list(passwords.keyring())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda _: first_request(), range(8)))
+
+    assert found == [["1"]] * 8
