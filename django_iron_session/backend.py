@@ -64,6 +64,10 @@ class SessionStore(SessionBase):
         self._config = get_config()
         #: what all cookies of this session share, for revocation (see revocation.py)
         self._lineage: revocation.Lineage | None = None
+        #: the lineage the cookie's seal carried, admitted or not: what a log-out revokes
+        self._sealed_lineage: revocation.Lineage | None = None
+        #: when the revocation cache was asked about ``_lineage`` (``time.time()``)
+        self._admitted_at: float | None = None
         #: the revocation cache could not vouch for the cookie: not loaded, left as it is
         self._held = False
         #: no response will carry this session's cookie (see make_read_only)
@@ -80,12 +84,14 @@ class SessionStore(SessionBase):
         data = self._unseal_cookie()
         if self.session_key is None or self._config.revocation_cache is None:
             return data
+        self._admitted_at = time.time()
         return self._admitted(data, revocation.check(self._config, self._lineage, data))
 
     async def aload(self) -> dict[str, Any]:
         data = self._unseal_cookie()
         if self.session_key is None or self._config.revocation_cache is None:
             return data
+        self._admitted_at = time.time()
         return self._admitted(data, await revocation.acheck(self._config, self._lineage, data))
 
     def _unseal_cookie(self) -> dict[str, Any]:
@@ -100,6 +106,7 @@ class SessionStore(SessionBase):
             self._session_key = None
             return {}
         data, self._lineage = revocation.split(data)
+        self._sealed_lineage = self._lineage
         return data
 
     def _admitted(self, data: dict[str, Any], verdict: revocation.Verdict) -> dict[str, Any]:
@@ -178,21 +185,54 @@ class SessionStore(SessionBase):
         self._lineage = None
         self.save()
 
+    # The lineage to revoke is the one being sealed, else the one the cookie's seal carried,
+    # even if the revocation cache could not be read on this request: the seal vouches for it.
+
     def flush(self) -> None:
         self._refuse_flush_if_read_only()
         if self._config.revocation_cache is not None:
             self.keys()  # loads the session's lineage
-            revocation.revoke(self._config, self._lineage)
-            self._lineage = None
+            lineage = self._lineage or self._sealed_lineage
+            revocation.revoke(self._config, lineage, self.get_session_cookie_age())
+            self._lineage = self._sealed_lineage = None
         super().flush()
 
     async def aflush(self) -> None:
         self._refuse_flush_if_read_only()
         if self._config.revocation_cache is not None:
             await self.akeys()  # loads the session's lineage
-            await revocation.arevoke(self._config, self._lineage)
-            self._lineage = None
+            lineage = self._lineage or self._sealed_lineage
+            await revocation.arevoke(self._config, lineage, self.get_session_cookie_age())
+            self._lineage = self._sealed_lineage = None
         await super().aflush()
+
+    def set_expiry(self, value: Any) -> None:
+        super().set_expiry(value)
+        longest = self._longest_age(value, self.get_expiry_age())
+        if longest is not None:
+            super().set_expiry(longest)
+
+    async def aset_expiry(self, value: Any) -> None:
+        await super().aset_expiry(value)
+        longest = self._longest_age(value, await self.aget_expiry_age())
+        if longest is not None:
+            await super().aset_expiry(longest)
+
+    def _longest_age(self, value: Any, age: int) -> int | None:
+        """SESSION_COOKIE_AGE if revocation is on and ``age`` exceeds it, else None: the
+        revocation entry of a log-out outlives the session's seals only up to that age."""
+        longest = self.get_session_cookie_age()
+        if self._config.revocation_cache is None or age <= longest:
+            return None
+        logger.warning(
+            "set_expiry(%r) asks for more than SESSION_COOKIE_AGE (%d s), the longest a "
+            "session lives with IRON_SESSION['REVOCATION_CACHE'] on: set to %d s. Raise "
+            "SESSION_COOKIE_AGE to the longest expiry the site gives.",
+            value,
+            longest,
+            longest,
+        )
+        return longest
 
     @classmethod
     def clear_expired(cls) -> None:
@@ -210,12 +250,18 @@ class SessionStore(SessionBase):
         data = self._session
         now = time.time()
         expires_at = self._expires_at(data.get("_session_expiry"), now)
+        if config.revocation_cache is not None:
+            if self._lineage is None:
+                self._lineage = revocation.new_lineage(now)
+                self._admitted_at = now  # a new session has no copy to revoke
+            assert self._admitted_at is not None  # a lineage is admitted or new
+            # Measured from the check, not from now: a request that loaded the session just
+            # before a log-out and seals it after cannot outlive the log-out's entry.
+            expires_at = min(expires_at, self._admitted_at + self.get_session_cookie_age())
+            data = {**data, **self._lineage.fields()}
         # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
         # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
         ttl = math.floor(expires_at - now) or -1
-        if config.revocation_cache is not None:
-            self._lineage = revocation.extended(self._lineage, expires_at)
-            data = {**data, **self._lineage.fields()}
         plaintext = (compression.encode if config.compress else iron.serialize)(data)
         keyring = config.passwords.keyring()
         value = iron.seal_data(

@@ -3,11 +3,12 @@
 Every cookie value a session ever had carries the same random session id (``_iron_sid``)
 and the time the session began (``_iron_created``, µs, so that a log-in and a revocation
 moments apart are never taken as simultaneous); ``cycle_key`` (log-in) starts a new
-id. ``flush`` (log-out) revokes the id until the last of its cookies expires
-(``_iron_until``, ms, the latest expiry any of them was sealed with), so the entry
-expires by itself. ``revoke_user_sessions`` makes every session of a user that began
-before the call stop loading, with one entry per user. Loading a session costs one
-``get_many`` for both entries.
+id. ``flush`` (log-out) revokes the id for ``SESSION_COOKIE_AGE`` plus ``TIMESTAMP_SKEW``.
+That covers every copy, however often re-sealed: the backend seals no cookie of a revocable
+session to expire more than ``SESSION_COOKIE_AGE`` after the check that admitted it, and
+once the entry is written no check admits the id, so no seal made from then on carries it.
+``revoke_user_sessions`` makes every session of a user that began before the call stop
+loading, with one entry per user. Loading a session costs one ``get_many`` for both entries.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ logger = logging.getLogger("django_iron_session")
 
 SID_KEY = "_iron_sid"
 CREATED_KEY = "_iron_created"
-UNTIL_KEY = "_iron_until"
 _CACHE_KEY_PREFIX = "django_iron_session:revoked:"
 
 
@@ -58,15 +58,9 @@ class Lineage:
 
     sid: str
     created_us: int
-    #: the latest expiry any cookie of this session was sealed with
-    until_ms: int
 
     def fields(self) -> dict[str, Any]:
-        return {SID_KEY: self.sid, CREATED_KEY: self.created_us, UNTIL_KEY: self.until_ms}
-
-
-def _ms(seconds: float) -> int:
-    return math.ceil(seconds * 1000)
+        return {SID_KEY: self.sid, CREATED_KEY: self.created_us}
 
 
 def _us(seconds: float) -> int:
@@ -77,21 +71,13 @@ def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
     """The session's own data, and its lineage if the seal carries a well-formed one."""
     sid = data.pop(SID_KEY, None)
     created = data.pop(CREATED_KEY, None)
-    until = data.pop(UNTIL_KEY, None)
-    if isinstance(sid, str) and is_int(created) and is_int(until):
-        return data, Lineage(sid, created, until)
+    if isinstance(sid, str) and is_int(created):
+        return data, Lineage(sid, created)
     return data, None
 
 
-def extended(lineage: Lineage | None, expires_at: float, now: float | None = None) -> Lineage:
-    """The lineage to seal a cookie expiring at ``expires_at`` with: a new one if None."""
-    until_ms = _ms(expires_at)
-    if lineage is None:
-        created_us = _us(time.time() if now is None else now)
-        return Lineage(secrets.token_urlsafe(16), created_us, until_ms)
-    if until_ms <= lineage.until_ms:
-        return lineage
-    return Lineage(lineage.sid, lineage.created_us, until_ms)
+def new_lineage(now: float | None = None) -> Lineage:
+    return Lineage(secrets.token_urlsafe(16), _us(time.time() if now is None else now))
 
 
 def _sid_cache_key(sid: str) -> str:
@@ -170,41 +156,39 @@ async def acheck(config: Config, lineage: Lineage | None, data: dict[str, Any]) 
     return _verdict(lineage, data, found)
 
 
-def _sid_timeout(config: Config, lineage: Lineage, now: float | None) -> int:
-    """Seconds until the last cookie of the lineage expires, past the allowed clock skew."""
-    remaining = lineage.until_ms / 1000 + config.options.timestamp_skew
-    return max(1, math.ceil(remaining - (time.time() if now is None else now)))
+def _sid_timeout(config: Config, max_age: int) -> int:
+    """Seconds that outlast every seal of a session admitted before now (see the module's
+    doc): the longest a seal lives, and the skew its expiry is allowed."""
+    return max(1, math.ceil(max_age + config.options.timestamp_skew))
 
 
-def revoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
+def revoke(config: Config, lineage: Lineage | None, max_age: int) -> None:
     """Log-out: no cookie of this session loads again. A cache failure is logged, not
     raised: the log-out itself (the cookie's deletion) goes ahead."""
     if lineage is None:
         return
     try:
-        _cache(config).set(
-            _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
-        )
+        _cache(config).set(_sid_cache_key(lineage.sid), True, _sid_timeout(config, max_age))
     except Exception as error:  # any backend's failure: redis, memcached, sockets
-        _log_revoke_failed(config, error)
+        _log_revoke_failed(config, lineage, error)
 
 
-async def arevoke(config: Config, lineage: Lineage | None, now: float | None = None) -> None:
+async def arevoke(config: Config, lineage: Lineage | None, max_age: int) -> None:
     """``revoke`` with the cache's native async API."""
     if lineage is None:
         return
     try:
-        await _cache(config).aset(
-            _sid_cache_key(lineage.sid), True, timeout=_sid_timeout(config, lineage, now)
-        )
+        await _cache(config).aset(_sid_cache_key(lineage.sid), True, _sid_timeout(config, max_age))
     except Exception as error:  # any backend's failure: redis, memcached, sockets
-        _log_revoke_failed(config, error)
+        _log_revoke_failed(config, lineage, error)
 
 
-def _log_revoke_failed(config: Config, error: Exception) -> None:
+def _log_revoke_failed(config: Config, lineage: Lineage, error: Exception) -> None:
+    # The session id names the session for the operator; unlike the cookie, it opens nothing.
     logger.error(
-        "Revocation cache %r unreachable (%s: %s): the logged-out session's other copies "
-        "stay valid until they expire",
+        "Log-out of session %s not recorded: revocation cache %r unreachable (%s: %s); "
+        "copies of its cookie stay valid until they expire",
+        lineage.sid,
         config.revocation_cache,
         type(error).__name__,
         error,

@@ -26,7 +26,6 @@ from django_iron_session.backend import SessionStore
 from django_iron_session.revocation import (
     CREATED_KEY,
     SID_KEY,
-    UNTIL_KEY,
     Lineage,
     arevoke_user_sessions,
     revoke_user_sessions,
@@ -90,7 +89,7 @@ def sealed(client: Client) -> dict[str, Any]:
 
 def with_lineage(data: dict[str, Any]) -> str:
     """A cookie for ``data`` as a site with revocation on seals it."""
-    lineage = Lineage("a-session-id", created_us=0, until_ms=round((time.time() + DAY) * 1000))
+    lineage = Lineage("a-session-id", created_us=0)
     return iron.seal_data({**data, **lineage.fields()}, PASSWORD)
 
 
@@ -119,26 +118,20 @@ def test_a_sealed_session_carries_its_lineage_out_of_the_sessions_sight(client: 
 
     data = sealed(client)
 
-    assert set(data) == {"colour", SID_KEY, CREATED_KEY, UNTIL_KEY}
+    assert set(data) == {"colour", SID_KEY, CREATED_KEY}
     assert len(data[SID_KEY]) >= 22
     assert before * 1_000_000 <= data[CREATED_KEY] <= time.time() * 1_000_000 + 1
-    assert data[UNTIL_KEY] == pytest.approx((before + 1209600) * 1000, abs=2000)
     assert client.get("/session/").json() == {"colour": "red"}
 
 
-def test_the_id_survives_reseals_and_until_keeps_the_latest_expiry(client: Client) -> None:
+def test_the_id_and_creation_time_survive_reseals(client: Client) -> None:
     client.get("/session/write/", {"colour": "red"})
     first = sealed(client)
-    client.get("/session/write/", {"expiry": str(30 * DAY)})
-    longer = sealed(client)
     client.get("/session/write/", {"expiry": "60"})
-    shorter = sealed(client)
+    second = sealed(client)
 
-    assert first[SID_KEY] == longer[SID_KEY] == shorter[SID_KEY]
-    assert first[CREATED_KEY] == longer[CREATED_KEY] == shorter[CREATED_KEY]
-    assert longer[UNTIL_KEY] > first[UNTIL_KEY]
-    # The 30-day cookie is still out there: the lineage lives as long as it.
-    assert shorter[UNTIL_KEY] == longer[UNTIL_KEY]
+    assert first[SID_KEY] == second[SID_KEY]
+    assert first[CREATED_KEY] == second[CREATED_KEY]
 
 
 def test_cycle_key_starts_a_new_lineage_and_keeps_the_data() -> None:
@@ -182,7 +175,7 @@ def test_a_cookie_from_before_revocation_gets_a_lineage_on_its_next_response(
 
 @pytest.mark.parametrize(
     "lineage",
-    [{SID_KEY: 1, CREATED_KEY: 1, UNTIL_KEY: 1}, {SID_KEY: "a", CREATED_KEY: True}],
+    [{SID_KEY: 1, CREATED_KEY: 1}, {SID_KEY: "a", CREATED_KEY: True}],
 )
 def test_a_malformed_lineage_is_replaced(client: Client, lineage: dict[str, Any]) -> None:
     client.cookies["sessionid"] = iron.seal_data({"colour": "red", **lineage}, PASSWORD)
@@ -452,7 +445,7 @@ def test_cache_down_refuse_leaves_the_cookie_as_it_is_when_every_request_saves(
 def test_cache_down_refuse_lets_the_request_start_a_new_session(client: Client) -> None:
     replay(client, with_lineage({"colour": "red"}), "/session/write/?size=L")
 
-    assert sealed(client).keys() == {"size", SID_KEY, CREATED_KEY, UNTIL_KEY}
+    assert sealed(client).keys() == {"size", SID_KEY, CREATED_KEY}
 
 
 @pytest.mark.usefixtures("dead_redis_accepting")
@@ -553,16 +546,15 @@ def revocation_ttls(server: redis.Redis, kind: str) -> list[int]:
 def test_with_redis_a_replayed_cookie_after_logout_is_refused(on_redis: redis.Redis) -> None:
     client = log_in("ada")
     copy = session_cookie(client)
-    until_ms = sealed(client)[UNTIL_KEY]
 
     client.logout()
 
     stolen = Client()
     stolen.cookies["sessionid"] = copy
     assert whoami(stolen) == ""
-    # The entry goes when the last cookie of the session would have expired anyway.
+    # The entry goes when every cookie of the session would have expired anyway.
     [ttl] = revocation_ttls(on_redis, "sid")
-    assert ttl == pytest.approx(until_ms / 1000 - time.time(), abs=3)
+    assert ttl == pytest.approx(1209600, abs=2)
 
 
 @pytest.mark.server
@@ -622,3 +614,136 @@ def test_with_redis_stopped_mid_test_accept(
     redis_server.close()
 
     assert whoami(survivor) == "ada"
+
+
+# --- issue 9: every copy, whatever was re-sealed, and a log-out whatever the read did -----
+
+
+def expiry_of(cookie: str) -> float:
+    expires_at = iron.open_data(cookie, PASSWORD).expires_at
+    assert expires_at is not None
+    return expires_at
+
+
+@pytest.mark.server
+def test_with_redis_a_copy_resealed_before_log_out_never_opens_again(
+    settings: Settings, on_redis: redis.Redis
+) -> None:
+    """Issue 9 scenario 1, on a 4-second scale: the copy is re-sealed with a later expiry
+    than the cookie that logs out; it must stay refused after that cookie's expiry."""
+    settings.SESSION_COOKIE_AGE = 4
+    user, attacker = Client(), Client()
+    user.get("/session/write/", {"colour": "red"})
+    attacker.cookies["sessionid"] = session_cookie(user)
+    start = time.time()
+
+    time.sleep(2)
+    attacker.get("/session/write/", {"size": "L"})  # the copy, re-sealed: a later expiry
+    user.get("/session/flush/")
+    time.sleep(max(0.0, start + 4.6 - time.time()))  # past the user's cookie's expiry
+
+    response = attacker.get("/session/")
+    assert response.json() == {}
+    assert response.cookies["sessionid"]["max-age"] == 0
+
+
+@pytest.mark.server
+def test_with_redis_the_log_out_entry_outlives_every_seal_of_the_session(
+    settings: Settings, on_redis: redis.Redis
+) -> None:
+    """However a copy was re-sealed before the log-out (set_expiry longer than
+    SESSION_COOKIE_AGE included), it expires before the revocation entry does."""
+    settings.SESSION_COOKIE_AGE = 1000
+    settings.IRON_SESSION = {**settings.IRON_SESSION, "TIMESTAMP_SKEW": 30}
+    user, attacker = Client(), Client()
+    user.get("/session/write/", {"colour": "red"})
+    attacker.cookies["sessionid"] = session_cookie(user)
+    attacker.get("/session/write/", {"expiry": "5000"})
+    copy = session_cookie(attacker)
+
+    user.get("/session/flush/")
+
+    [ttl] = revocation_ttls(on_redis, "sid")
+    assert expiry_of(copy) + 30 <= time.time() + ttl
+    assert whoami(attacker) == ""
+
+
+def test_with_revocation_set_expiry_is_capped_at_session_cookie_age(
+    client: Client, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SESSION_COOKIE_AGE = 1000
+
+    response = client.get("/session/write/", {"expiry": "5000"})
+
+    assert response.cookies["sessionid"]["max-age"] == 1000
+    assert expiry_of(session_cookie(client)) <= time.time() + 1000
+    assert "set_expiry(5000)" in caplog.text
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+
+
+def test_the_async_set_expiry_is_capped_too(settings: Settings) -> None:
+    settings.SESSION_COOKIE_AGE = 1000
+    store = SessionStore()
+
+    async def scenario() -> None:
+        await store.aset_expiry(5000)
+        assert await store.aget_expiry_age() == 1000
+        await store.aset_expiry(10)
+        assert await store.aget_expiry_age() == 10
+
+    asyncio.run(scenario())
+
+
+def test_a_seal_expires_at_most_session_cookie_age_after_the_check_that_admitted_it(
+    settings: Settings,
+) -> None:
+    """A request that loaded the session before a log-out and saves it after cannot carry
+    it past the log-out's entry."""
+    settings.SESSION_COOKIE_AGE = 1000
+    cookie = with_lineage({"colour": "red"})
+    store = SessionStore(cookie)
+    before = time.time()
+    assert store["colour"] == "red"
+
+    time.sleep(1)
+    store["size"] = "L"
+    store.save()
+
+    assert store.session_key is not None
+    assert expiry_of(store.session_key) <= before + 1000 + 0.5
+
+
+@pytest.mark.usefixtures("dead_redis")
+def test_a_log_out_that_cannot_be_recorded_is_an_error_naming_the_session(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    cookie = with_lineage({"colour": "red"})
+
+    response = replay(client, cookie, "/session/flush/")
+
+    assert response.cookies["sessionid"]["max-age"] == 0
+    [failed] = [record for record in caplog.records if "not recorded" in record.getMessage()]
+    assert failed.levelname == "ERROR"
+    assert "a-session-id" in failed.getMessage()
+    assert cookie not in caplog.text
+
+
+@pytest.mark.server
+def test_with_redis_a_log_out_whose_read_was_refused_still_revokes(
+    on_redis: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 9 scenario 2: one failed get_many (here Redis's ACL refuses MGET) during the
+    log-out request; the stolen copy must still be refused afterwards."""
+    user, attacker = Client(), Client()
+    user.get("/session/write/", {"colour": "red"})
+    attacker.cookies["sessionid"] = session_cookie(user)
+
+    on_redis.acl_setuser("default", enabled=True, commands=["-mget"])
+    try:
+        response = user.get("/session/flush/")
+    finally:
+        on_redis.acl_setuser("default", enabled=True, commands=["+mget"])
+
+    assert "refused for this request" in caplog.text  # the read did fail
+    assert response.cookies["sessionid"]["max-age"] == 0
+    assert attacker.get("/session/").json() == {}
