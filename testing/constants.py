@@ -30,7 +30,7 @@ T0_MS = T0 * 1000
 
 #: the worked example of docs/iron-format.rst: ``{"a": "ü"}`` sealed under PW with id 1, salts
 #: "a" * 64 and "b" * 64, an all-zero IV, at T0 with a ttl of 1 s
-SPEC_EXAMPLE = (
+FORMAT_EXAMPLE = (
     "Fe26.2*1*"
     + "a" * 64
     + "*AAAAAAAAAAAAAAAAAAAAAA*iWso1QJ1UOE8MrtENVM5zg*1700000001000*"

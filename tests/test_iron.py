@@ -1,7 +1,8 @@
 """django_iron_session.iron: the Fe26.2 format, every password form and option, every error.
 
-Seals are checked against the upstream known-answer vectors, the spec's byte-identical
-example, and tokens forged with hashlib/hmac/cryptography directly (testing/forging.py).
+Seals are checked against the upstream known-answer vectors, the byte-identical example of
+docs/iron-format.rst, and tokens forged with hashlib/hmac/cryptography directly
+(testing/forging.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django_iron_session.iron import (
     UnknownPasswordError,
     Unsealed,
 )
-from testing.constants import HMAC_KEY, KEY16, KEY32, OTHER, PW, SPEC_EXAMPLE, T0, VECTORS
+from testing.constants import FORMAT_EXAMPLE, HMAC_KEY, KEY16, KEY32, OTHER, PW, T0, VECTORS
 from testing.forging import b64url, edit, forge
 
 DATA = {"user": {"id": 1, "name": "Zoë 🔑"}, "roles": ["a", "b"], "n": None, "ok": True}
@@ -47,7 +48,7 @@ def test_iron_session_v6_cookie_reads_as_its_raw_data_like_iron_session_9() -> N
     assert iron.unseal_data(vector["seal"], vector["password"]) == vector["data"]
 
 
-def test_spec_example_is_byte_identical() -> None:
+def test_format_example_is_byte_identical() -> None:
     sealed = iron._seal_from_parts(
         iron.serialize({"a": "ü"}),
         "1",
@@ -58,7 +59,7 @@ def test_spec_example_is_byte_identical() -> None:
         "b" * 64,
         DEFAULT_OPTIONS,
     )
-    assert sealed == SPEC_EXAMPLE
+    assert sealed == FORMAT_EXAMPLE
     assert iron.open_seal(sealed, {"1": PW}, now=T0) == Unsealed({"a": "ü"}, "1", 1700000001.0)
 
 
@@ -415,7 +416,8 @@ def test_keyring_of_reads_every_password_option_shape() -> None:
     ids=["str", "bytes", "Password", "Password-with-id", "map", "rotation", "Keyring"],
 )
 def test_seal_data_always_writes_an_integer_id_and_the_marker(password: Any) -> None:
-    """Spec section 10: both of iron-session's silent failures are impossible here."""
+    """iron-session reads a seal without an id or without ``~2`` as an empty session, without
+    an error: seal_data makes neither."""
     sealed = iron.seal_data(DATA, password)
     assert sealed.endswith("~2")
     assert sealed.count("~") == 1
@@ -612,6 +614,19 @@ def test_serialize_is_compact_utf8_like_json_stringify() -> None:
 def test_data_that_is_not_json_is_refused(data: Any) -> None:
     with pytest.raises(IronError, match=r"^Data is not JSON serializable"):
         iron.seal(data, PW)
+
+
+def test_json_nested_deeper_than_python_goes_is_an_iron_error() -> None:
+    """Python's json stops where Node's JSON.parse goes on (docs/iron-format.rst): sealing
+    and opening such data fail as any bad data or seal does, not with a RecursionError."""
+    depth = 100_000
+    deep: Any = []
+    for _ in range(depth):
+        deep = [deep]
+    with pytest.raises(IronError, match=r"^Data is not JSON serializable"):
+        iron.seal(deep, PW)
+    with pytest.raises(InvalidSealError, match=r"^Failed parsing sealed object JSON$"):
+        iron.unseal(forge(b"[" * depth + b"]" * depth), PW)
 
 
 def test_cyclic_data_is_refused_before_the_password_is_looked_at() -> None:
