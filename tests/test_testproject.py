@@ -20,6 +20,7 @@ from django_iron_session import iron
 from testproject import settings as site_settings
 from testproject.environment import (
     DEVELOPMENT_ONLY_PASSWORD,
+    caches,
     env_bool,
     env_int,
     env_list,
@@ -313,6 +314,21 @@ def test_a_keyring_file_wins_over_a_password() -> None:
     environ = {"IRON_SESSION_KEYRING_FILE": "/etc/site/keyring.json", "IRON_SESSION_PASSWORD": "x"}
 
     assert iron_session(environ) == {"KEYRING_FILE": "/etc/site/keyring.json"}
+
+
+def test_a_redis_url_turns_revocation_on() -> None:
+    environ = {"IRON_SESSION_PASSWORD": "p" * 32, "REVOCATION_REDIS_URL": "redis://127.0.0.1:1/0"}
+
+    assert iron_session(environ) == {"PASSWORD": "p" * 32, "REVOCATION_CACHE": "revocation"}
+    assert caches(environ)["revocation"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+
+
+def test_without_a_redis_url_there_is_no_revocation_cache() -> None:
+    assert set(caches({})) == {"default"}
+    assert "REVOCATION_CACHE" not in iron_session({})
 
 
 def _site_environment(**variables: str) -> dict[str, str]:

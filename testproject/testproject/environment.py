@@ -64,8 +64,30 @@ def env_samesite(
         ) from None
 
 
+REVOCATION_CACHE = "revocation"
+
+
+def caches(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """``CACHES``: Django's default, and the revocation cache on ``REVOCATION_REDIS_URL``."""
+    configured = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if environ.get("REVOCATION_REDIS_URL"):
+        configured[REVOCATION_CACHE] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": environ["REVOCATION_REDIS_URL"],
+        }
+    return configured
+
+
 def iron_session(environ: Mapping[str, str]) -> dict[str, Any]:
-    """``IRON_SESSION`` from a keyring file, a password (a JSON map of ids, or one string)."""
+    """``IRON_SESSION`` from a keyring file, a password (a JSON map of ids, or one string),
+    with ``REVOCATION_CACHE`` when ``REVOCATION_REDIS_URL`` is set."""
+    revocation = (
+        {"REVOCATION_CACHE": REVOCATION_CACHE} if environ.get("REVOCATION_REDIS_URL") else {}
+    )
+    return {**_passwords(environ), **revocation}
+
+
+def _passwords(environ: Mapping[str, str]) -> dict[str, Any]:
     if environ.get("IRON_SESSION_KEYRING_FILE"):
         return {"KEYRING_FILE": environ["IRON_SESSION_KEYRING_FILE"]}
     password = environ.get("IRON_SESSION_PASSWORD", DEVELOPMENT_ONLY_PASSWORD)

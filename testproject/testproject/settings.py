@@ -2,6 +2,7 @@
 
 IRON_SESSION_PASSWORD           one password, or a JSON map of ids to passwords
 IRON_SESSION_KEYRING_FILE       a keyring file (``iron_rotate_password``); wins over the above
+REVOCATION_REDIS_URL            redis://host:port/db: log-out revokes the session's every copy
 SESSION_COOKIE_AGE              seconds (default 1209600, two weeks)
 SESSION_COOKIE_SECURE           true / false (default false, so plain http works locally)
 SESSION_COOKIE_SAMESITE         Lax / Strict / None / False (default Lax)
@@ -18,6 +19,7 @@ import os
 from pathlib import Path
 
 from testproject.environment import (
+    caches,
     env_bool,
     env_int,
     env_list,
@@ -74,6 +76,7 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+CACHES = caches(os.environ)
 
 SESSION_ENGINE = "django_iron_session.backend"
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
