@@ -1,6 +1,7 @@
 """Load on real servers: testproject under gunicorn (2 workers) on 127.0.0.1, every request
 reading and writing the session (``POST /counter/``), for this backend, ``signed_cookies`` and
-``db`` in the same run, as requests per second and p50/p99 latency, with ratios.
+``db`` in the same run, as requests per second and p50/p99 latency, with ratios. In the same
+run, this backend under ASGI: uvicorn (2 workers) and the async counter (``aget``/``aset``).
 
 Run from the repository root: ``.venv/bin/python -m benchmarks.load_bench [--seconds 20]``.
 
@@ -18,7 +19,13 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from testing.load import ENGINES, LoadResult, run_load, serve
+from testing.load import ENGINES, LoadResult, counter_path, run_load, serve
+
+#: what runs, by its name in the table: (SESSION_ENGINE of ENGINES, server)
+RUNS = {
+    **{engine: (engine, "gunicorn") for engine in ENGINES},
+    "iron, uvicorn": ("iron", "uvicorn"),
+}
 
 
 def main() -> None:
@@ -34,20 +41,21 @@ def main() -> None:
 
 
 def compare(seconds: float, users: int, rounds: int) -> dict[str, LoadResult]:
-    """Each backend in turn, ``rounds`` times, so that a busy moment of the machine does not
-    fall on one backend only; each backend's turns are added up."""
-    turns: dict[str, list[LoadResult]] = {engine: [] for engine in ENGINES}
+    """Each run in turn, ``rounds`` times, so that a busy moment of the machine does not
+    fall on one run only; each run's turns are added up."""
+    turns: dict[str, list[LoadResult]] = {name: [] for name in RUNS}
     with tempfile.TemporaryDirectory() as directory, ExitStack() as servers:
         base_urls = {
-            engine: servers.enter_context(serve(engine, Path(directory))).base_url
-            for engine in ENGINES
+            name: servers.enter_context(serve(engine, Path(directory), server=server)).base_url
+            for name, (engine, server) in RUNS.items()
         }
-        for base_url in base_urls.values():
-            run_load([base_url], 1, users)  # warm-up: workers, connections, caches
+        paths = {name: counter_path(server) for name, (_, server) in RUNS.items()}
+        for name, base_url in base_urls.items():
+            run_load([base_url], 1, users, path=paths[name])  # warm-up: workers, connections
         for _ in range(rounds):
-            for engine, base_url in base_urls.items():
-                turns[engine].append(run_load([base_url], seconds / rounds, users))
-    return {engine: LoadResult.total(results) for engine, results in turns.items()}
+            for name, base_url in base_urls.items():
+                turns[name].append(run_load([base_url], seconds / rounds, users, path=paths[name]))
+    return {name: LoadResult.total(results) for name, results in turns.items()}
 
 
 def report(results: dict[str, LoadResult]) -> str:
@@ -65,6 +73,13 @@ def report(results: dict[str, LoadResult]) -> str:
             f"{iron.percentile_ms(50) / result.percentile_ms(50):>9.2f}x"
             f"{iron.percentile_ms(99) / result.percentile_ms(99):>9.2f}x"
         )
+    asgi = results["iron, uvicorn"]
+    lines.append(
+        f"iron under uvicorn (ASGI, async counter): "
+        f"{asgi.requests_per_second / iron.requests_per_second:.2f}x gunicorn's req/s, "
+        f"p50 {asgi.percentile_ms(50) / iron.percentile_ms(50):.2f}x, "
+        f"p99 {asgi.percentile_ms(99) / iron.percentile_ms(99):.2f}x"
+    )
     failed = [engine for engine, result in results.items() if result.errors or result.lost_updates]
     if failed:
         details = "; ".join(f"{engine}: {dict(results[engine].errors)}" for engine in failed)

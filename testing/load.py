@@ -2,8 +2,9 @@
 sending requests one after the other and checking every answer, for the load tests and
 ``benchmarks/load_bench.py``.
 
-Every request reads and writes the session (``POST /counter/``); at the end each user checks
-that its counter equals the number of requests it made (no lost update).
+Every request reads and writes the session (``POST /counter/``, or its async twin
+``/async/counter/`` under ASGI); at the end each user checks that its counter equals the
+number of requests it made (no lost update).
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from testing.paths import REPO_DIR
-from testing.servers import ServerProcess, environment_for_site, migrate, new_password, start_site
+from testing.servers import (
+    ASGI_SERVERS,
+    ServerProcess,
+    environment_for_site,
+    migrate,
+    new_password,
+    start_site,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -134,9 +142,16 @@ class UserRun:
     lost_updates: int = 0
 
 
-def one_user(base_urls: Sequence[str], stop: Callable[[], bool]) -> UserRun:
-    """Increments its counter until ``stop()``, sending request i to ``base_urls[i % n]``,
-    then checks the counter on the first server."""
+def counter_path(server: str) -> str:
+    """The counter view users post to: the async twin under an ASGI server."""
+    return "/async/counter/" if server in ASGI_SERVERS else "/counter/"
+
+
+def one_user(
+    base_urls: Sequence[str], stop: Callable[[], bool], path: str = "/counter/"
+) -> UserRun:
+    """Increments its counter (posting to ``path``) until ``stop()``, sending request i to
+    ``base_urls[i % n]``, then checks the counter on the first server."""
     client = SessionClient()
     run = UserRun()
     sent = 0
@@ -145,7 +160,7 @@ def one_user(base_urls: Sequence[str], stop: Callable[[], bool]) -> UserRun:
             base_url = base_urls[sent % len(base_urls)]
             started = time.perf_counter()
             try:
-                status = client.post(base_url, "/counter/").status
+                status = client.post(base_url, path).status
                 if status != 302:
                     run.errors[f"status {status}"] += 1
             except (OSError, http.client.HTTPException) as error:
@@ -186,10 +201,15 @@ class LoadResult:
 
 
 def run_load(
-    base_urls: Sequence[str], seconds: float, users: int, *, until: threading.Event | None = None
+    base_urls: Sequence[str],
+    seconds: float,
+    users: int,
+    *,
+    until: threading.Event | None = None,
+    path: str = "/counter/",
 ) -> LoadResult:
-    """``users`` users at once, each sending requests one after the other, for ``seconds``
-    or until ``until`` is set."""
+    """``users`` users at once, each posting to ``path`` one request after the other, for
+    ``seconds`` or until ``until`` is set."""
     runs: list[UserRun] = []
     started = time.monotonic()
     stop_at = started + seconds
@@ -198,7 +218,7 @@ def run_load(
         return time.monotonic() >= stop_at or (until is not None and until.is_set())
 
     def user() -> None:
-        runs.append(one_user(base_urls, stop))
+        runs.append(one_user(base_urls, stop, path))
 
     threads = [threading.Thread(target=user) for _ in range(users)]
     for thread in threads:
@@ -221,13 +241,14 @@ def run_load(
 def serve(engine: str, directory: Path, *, server: str = "gunicorn") -> Iterator[ServerProcess]:
     """testproject under ``server`` (2 workers) with ``ENGINES[engine]`` as SESSION_ENGINE and
     a fresh database."""
+    name = f"{engine}-{server}"
     env = environment_for_site(
-        directory / f"{engine}.sqlite3",
+        directory / f"{name}.sqlite3",
         IRON_SESSION_PASSWORD=new_password(),
         DJANGO_SETTINGS_MODULE="testing.load_settings",
         LOAD_SESSION_ENGINE=ENGINES[engine],
         PYTHONPATH=str(REPO_DIR),
     )
     migrate(env)
-    with start_site(env, directory / f"{engine}.log", server=server, workers=2) as site:
+    with start_site(env, directory / f"{name}.log", server=server, workers=2) as site:
         yield site

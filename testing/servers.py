@@ -1,7 +1,8 @@
 """Real server processes on 127.0.0.1: a Django site under a real server, the Node app.
 
-A site is served by one of ``SERVERS`` (gunicorn today): each kind is a function that gives
-the command line; adding a kind is adding one function and one entry.
+A site is served by one of ``SERVERS`` (gunicorn under WSGI; uvicorn and daphne under ASGI):
+each kind is a function that gives the command line; adding a kind is adding one function
+and one entry.
 """
 
 from __future__ import annotations
@@ -103,14 +104,24 @@ class ServerProcess:
 
 @dataclass(frozen=True)
 class App:
-    """A Django project as a server imports it: ``wsgi`` is the WSGI application's
+    """A Django project as a server imports it: ``wsgi`` and ``asgi`` are its applications'
     ``module:name``, found from ``directory``; the environment names its settings."""
 
     directory: Path
     wsgi: str
+    asgi: str | None = None
+
+    def asgi_application(self) -> str:
+        if self.asgi is None:
+            raise ValueError(f"{self.directory} has no ASGI application to serve")
+        return self.asgi
 
 
-TESTPROJECT = App(directory=TESTPROJECT_DIR, wsgi="testproject.wsgi:application")
+TESTPROJECT = App(
+    directory=TESTPROJECT_DIR,
+    wsgi="testproject.wsgi:application",
+    asgi="testproject.asgi:application",
+)
 
 
 @dataclass(frozen=True)
@@ -162,8 +173,56 @@ def _without_control_socket() -> list[str]:
     return ["--no-control-socket"] if "control_socket_disable" in names else []
 
 
+def uvicorn_command(serving: Serving) -> list[str]:
+    """uvicorn's worker processes, each one event loop (uvloop and httptools when there)."""
+    require_module("uvicorn", "pip install 'uvicorn[standard]'")
+    if serving.header_bytes is not None:
+        raise ValueError("uvicorn has no option for the longest header line")
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(serving.app.directory),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(serving.port),
+        "--workers",
+        str(serving.workers),
+        # Channels' ProtocolTypeRouter has no lifespan: without this, a line says so at start.
+        "--lifespan",
+        "off",
+        serving.app.asgi_application(),
+    ]
+
+
+def daphne_command(serving: Serving) -> list[str]:
+    """Channels' own server: one process, which imports the app from its working directory
+    (start_site puts the app's directory on PYTHONPATH too)."""
+    require_module("daphne", "pip install daphne")
+    if serving.workers != 1 or serving.header_bytes is not None:
+        raise ValueError("daphne runs one process, with its own header limits")
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(serving.port),
+        serving.app.asgi_application(),
+    ]
+
+
 #: every kind of server a site can run under, by name
-SERVERS: dict[str, Callable[[Serving], list[str]]] = {"gunicorn": gunicorn_command}
+SERVERS: dict[str, Callable[[Serving], list[str]]] = {
+    "gunicorn": gunicorn_command,
+    "uvicorn": uvicorn_command,
+    "daphne": daphne_command,
+}
+#: the ones that serve the app's ASGI application
+ASGI_SERVERS = ("uvicorn", "daphne")
 
 
 def start_site(
@@ -178,7 +237,8 @@ def start_site(
     """``app`` (testproject unless told) under ``server`` on a free port."""
     port = free_port()
     command = SERVERS[server](Serving(app, port, workers, header_bytes))
-    return ServerProcess(command, env, port, log)
+    python_path = os.pathsep.join(filter(None, [str(app.directory), env.get("PYTHONPATH")]))
+    return ServerProcess(command, {**env, "PYTHONPATH": python_path}, port, log)
 
 
 def environment_for_site(
