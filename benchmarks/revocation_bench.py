@@ -2,9 +2,11 @@
 
 Starts Debian's redis-server on a free port of 127.0.0.1, then runs whole WSGI requests
 through Django's SessionMiddleware (as benchmarks/session_bench.py does) on a logged-in
-session, with the default stateless engine and with ``REVOCATION_CACHE`` on Django's
-RedisCache, in the same process, rounds interleaved, the best round counting. Wall time,
-not CPU time: the cost of revocation is mostly the wait for Redis's answer.
+session, with the default stateless engine, with ``REVOCATION_CACHE`` on Django's
+RedisCache and on ``django_iron_session.redis_cache.RedisCache`` (its client kept), and
+with Django's own ``cache`` session engine on the same Redis (which also pays one round
+trip per request), in the same process, rounds interleaved, the best round counting. Wall
+time, not CPU time: the cost of revocation is mostly the wait for Redis's answer.
 
     .venv/bin/python benchmarks/revocation_bench.py [--seconds 1] [--rounds 5]
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import django
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import override_settings
 
 from benchmarks import session_bench
@@ -38,26 +41,36 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 ENGINE = "django_iron_session.backend"
+CACHE_ENGINE = "django.contrib.sessions.backends.cache"
+DJANGO_REDIS = "django.core.cache.backends.redis.RedisCache"
+KEPT_CLIENT_REDIS = "django_iron_session.redis_cache.RedisCache"
 REQUESTS = {"read only": "/read", "read+write": "/write"}
 STATELESS = "stateless (default)"
-REVOCATION = "revocation (Redis)"
+REVOCATION = "revocation, Django RedisCache"
+REVOCATION_KEPT = "revocation, redis_cache"
+CACHE_SESSIONS = "Django cache engine"
 
 
-def modes(url: str) -> dict[str, dict[str, Any]]:
-    """The settings of each way to run: stateless, and revocation on a real Redis."""
+def modes(url: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each way to run, as a session engine and its settings: stateless, revocation on a
+    real Redis through Django's RedisCache or this package's, and Django's ``cache``
+    session engine on the same Redis (one round trip per request too)."""
     iron_session = settings.IRON_SESSION
-    return {
-        STATELESS: {},
-        REVOCATION: {
-            "CACHES": {
-                **settings.CACHES,
-                "revocation": {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": url,
-                },
-            },
+
+    def revocation_on(backend: str) -> dict[str, Any]:
+        return {
+            "CACHES": {**settings.CACHES, "revocation": {"BACKEND": backend, "LOCATION": url}},
             "IRON_SESSION": {**iron_session, "REVOCATION_CACHE": "revocation"},
-        },
+        }
+
+    return {
+        STATELESS: (ENGINE, {}),
+        REVOCATION: (ENGINE, revocation_on(DJANGO_REDIS)),
+        REVOCATION_KEPT: (ENGINE, revocation_on(KEPT_CLIENT_REDIS)),
+        CACHE_SESSIONS: (
+            CACHE_ENGINE,
+            {"CACHES": {"default": {"BACKEND": DJANGO_REDIS, "LOCATION": url}}},
+        ),
     }
 
 
@@ -78,24 +91,24 @@ def requests_per_second(handler: Any, path: str, cookie: str, seconds: float) ->
 
 
 def measure(url: str, seconds: float, rounds: int) -> dict[tuple[str, str], float]:
-    handler = session_bench.handler_for("iron")
-    cookies = {}
-    for mode, overrides in modes(url).items():
-        with override_settings(**overrides):
-            cookies[mode] = session_bench.first_cookie(ENGINE, session_bench.TYPICAL_SESSION)
+    handlers, cookies = {}, {}
+    for mode, (engine, overrides) in modes(url).items():
+        with override_settings(SESSION_ENGINE=engine, **overrides):
+            handlers[mode] = WSGIHandler()  # SessionMiddleware picks its engine up here
+            cookies[mode] = session_bench.first_cookie(engine, session_bench.TYPICAL_SESSION)
     best: dict[tuple[str, str], float] = {}
     for request, path in REQUESTS.items():
         for _ in range(rounds):
-            for mode, overrides in modes(url).items():
+            for mode, (_, overrides) in modes(url).items():
                 with override_settings(**overrides):
-                    rate = requests_per_second(handler, path, cookies[mode], seconds)
+                    rate = requests_per_second(handlers[mode], path, cookies[mode], seconds)
                 best[(request, mode)] = max(best.get((request, mode), 0.0), rate)
     return best
 
 
 def redis_round_trip(url: str, count: int = 2000) -> float:
     """Seconds of one ``get_many`` of two keys, alone, best of a few runs."""
-    with override_settings(**modes(url)[REVOCATION]):
+    with override_settings(**modes(url)[REVOCATION_KEPT][1]):
         cache = caches["revocation"]
         keys = ["django_iron_session:revoked:sid:x", "django_iron_session:revoked:user:1"]
         timings = []
@@ -109,18 +122,19 @@ def redis_round_trip(url: str, count: int = 2000) -> float:
 
 def latency_table(best: dict[tuple[str, str], float], round_trip: float) -> Iterator[str]:
     yield (
-        f"{'request':11} {'engine':21} {'req/s':>8} {'µs/request':>11} {'added µs':>9} {'ratio':>6}"
+        f"{'request':11} {'engine':31} {'req/s':>7} {'µs/request':>11} {'added µs':>9} "
+        f"{'vs stateless':>13} {'vs cache engine':>16}"
     )
     for request in REQUESTS:
-        stateless = best[(request, STATELESS)]
-        for mode in (STATELESS, REVOCATION):
+        stateless, cache_engine = best[(request, STATELESS)], best[(request, CACHE_SESSIONS)]
+        for mode in (STATELESS, REVOCATION, REVOCATION_KEPT, CACHE_SESSIONS):
             rate = best[(request, mode)]
             added = 1e6 / rate - 1e6 / stateless
             yield (
-                f"{request:11} {mode:21} {rate:8.0f} {1e6 / rate:11.1f} {added:9.1f} "
-                f"{rate / stateless:5.2f}x"
+                f"{request:11} {mode:31} {rate:7.0f} {1e6 / rate:11.1f} {added:9.1f} "
+                f"{rate / stateless:12.2f}x {rate / cache_engine:15.2f}x"
             )
-    yield f"(one get_many of two keys alone, same Redis: {round_trip * 1e6:.1f} µs)"
+    yield f"(one get_many of two keys alone, same Redis, redis_cache: {round_trip * 1e6:.1f} µs)"
 
 
 def cookie_sizes(url: str) -> Iterator[str]:
@@ -133,7 +147,7 @@ def cookie_sizes(url: str) -> Iterator[str]:
     }
     with override_settings(IRON_SESSION={**iron_session, "COMPRESS": True}):
         figures["iron, COMPRESS"] = session_bench.first_cookie(ENGINE, data)
-    with override_settings(**modes(url)[REVOCATION]):
+    with override_settings(**modes(url)[REVOCATION_KEPT][1]):
         figures["iron, plain + session id"] = session_bench.first_cookie(ENGINE, data)
     json_bytes = len(iron.serialize(data))
     yield f"A {json_bytes}-byte session of repetitive JSON, cookie value in characters:"
