@@ -16,20 +16,23 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django_iron_session.iron import MIN_PASSWORD_LENGTH, is_integer_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
-    from pathlib import Path
 
 #: 43 base64url characters carry 258 bits.
 DEFAULT_PASSWORD_LENGTH = 43
+#: the widest mode a keyring file is written with: others never read it
+OWNER_AND_GROUP_READ_WRITE = 0o660
 
 
 class KeyringFileError(Exception):
@@ -104,14 +107,18 @@ def read_passwords(path: Path) -> dict[str, str]:
 
 
 def write_keyring(path: Path, contents: KeyringContents) -> None:
-    """Replace the file at once (readers see the old file or the new one), mode 0600.
+    """Replace the file at once (readers see the old file or the new one).
 
+    A symbolic link stays: its target is replaced, in the target's directory (a file on
+    shared storage that several hosts link to). The new file keeps the old one's owner,
+    group and mode, less any bit beyond owner and group read/write; a new file is 0600.
     Call it holding ``locked(path)``, after reading the file under the same lock.
     """
+    target = _target(path)
     try:
-        _replace(path, contents.to_json())
+        _replace(target, contents.to_json())
     except OSError as error:
-        raise KeyringFileError(f"cannot write {path}: {error.strerror}") from None
+        raise KeyringFileError(f"cannot write {target}: {error.strerror}") from None
 
 
 @contextmanager
@@ -122,7 +129,8 @@ def locked(path: Path) -> Iterator[None]:
     """
     import fcntl  # POSIX only; imported here so that reading works everywhere
 
-    lock_path = path.with_name(path.name + ".lock")
+    target = _target(path)
+    lock_path = target.with_name(target.name + ".lock")
     try:
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as error:
@@ -134,10 +142,24 @@ def locked(path: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
+def _target(path: Path) -> Path:
+    """The file itself, through any symbolic links (existing or not): the one to replace,
+    and to lock beside, so that writers on every host that links to it lock the same file."""
+    return Path(os.path.realpath(path))
+
+
 def _replace(path: Path, text: str) -> None:
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        old = None
     # mkstemp creates the file 0600, before any secret is written to it.
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        if old is not None:
+            # The readers the old file had (the site's group, say) keep reading the new one.
+            os.fchown(descriptor, old.st_uid, old.st_gid)
+            os.fchmod(descriptor, stat.S_IMODE(old.st_mode) & OWNER_AND_GROUP_READ_WRITE)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()

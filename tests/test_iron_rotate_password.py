@@ -474,3 +474,24 @@ def test_two_rotations_at_once_both_land(tmp_path: Path) -> None:
     assert list(contents.passwords) == ["1", "2", "3"]
     assert contents.retired.keys() == {"1", "2"}
     assert len(set(contents.passwords.values())) == 3
+
+
+def test_a_rotation_through_a_symlinked_keyring_file_updates_the_shared_file(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Issue 9 scenario 4: two hosts link to one file on shared storage."""
+    (tmp_path / "shared").mkdir()
+    shared = tmp_path / "shared" / "keyring.json"
+    write_keyring(shared, KeyringContents({"1": ONE}))
+    hosts = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        link = tmp_path / name / "keyring.json"
+        link.symlink_to(shared)
+        hosts.append(link)
+    settings.IRON_SESSION = {"KEYRING_FILE": str(hosts[0]), "KEYRING_CHECK_INTERVAL": 0}
+
+    rotate()
+
+    assert hosts[0].is_symlink()
+    assert read_passwords(hosts[1]).keys() == {"1", "2"}

@@ -230,12 +230,69 @@ def test_a_new_password_is_never_shorter_than_32_characters() -> None:
 # Writing
 
 
-def test_the_file_is_written_readable_by_its_owner_only(tmp_path: Path) -> None:
+def test_a_new_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "keyring.json"
-    write_text(path, "{}").chmod(0o644)
     write_keyring(path, KeyringContents({"1": ONE}))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert read_passwords(path) == {"1": ONE}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (0o600, 0o600),
+        (0o640, 0o640),
+        (0o660, 0o660),
+        (0o644, 0o640),
+        (0o666, 0o660),
+        (0o755, 0o640),
+        (0o400, 0o400),
+    ],
+)
+def test_a_replaced_file_keeps_its_mode_within_owner_and_group_read_write(
+    tmp_path: Path, before: int, after: int
+) -> None:
+    path = tmp_path / "keyring.json"
+    write_text(path, "{}").chmod(before)
+    write_keyring(path, KeyringContents({"1": ONE}))
+    assert stat.S_IMODE(path.stat().st_mode) == after
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_replaced_file_keeps_its_owner_and_group(tmp_path: Path) -> None:
+    path = write_text(tmp_path / "keyring.json", "{}")
+    os.chown(path, 65534, 65533)
+    write_keyring(path, KeyringContents({"1": ONE}))
+    assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65533)
+
+
+def shared_file_and_link(tmp_path: Path) -> tuple[Path, Path]:
+    """A keyring on "shared storage" and one host's symbolic link to it."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "host").mkdir()
+    target = tmp_path / "shared" / "keyring.json"
+    write_keyring(target, KeyringContents({"1": ONE}))
+    target.chmod(0o640)
+    link = tmp_path / "host" / "keyring.json"
+    link.symlink_to(target)
+    return target, link
+
+
+def test_a_write_through_a_symlink_replaces_its_target_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    target, link = shared_file_and_link(tmp_path)
+
+    with locked(link):
+        write_keyring(link, KeyringContents({"1": ONE, "2": TWO}))
+
+    assert link.is_symlink()
+    assert link.readlink() == target
+    assert read_passwords(target) == {"1": ONE, "2": TWO}
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    # The temporary file and the lock are the target's neighbours, not the link's.
+    assert sorted(os.listdir(tmp_path / "host")) == ["keyring.json"]
+    assert sorted(os.listdir(tmp_path / "shared")) == ["keyring.json", "keyring.json.lock"]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -9,12 +10,16 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from django_iron_session import iron
 from django_iron_session.passwords import KeyringFilePasswords, SettingPasswords
 from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import write_passwords
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from django.test import Client
+    from pytest_django import Settings
 
 
 def test_a_setting_is_read_as_iron_session_reads_it_and_a_refresh_finds_nothing_new() -> None:
@@ -114,3 +119,31 @@ def test_threads_arriving_together_all_find_the_keyring(tmp_path: Path) -> None:
         found = list(pool.map(lambda _: first_request(), range(8)))
 
     assert found == [["1"]] * 8
+
+
+def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
+    tmp_path: Path, client: Client, settings: Settings
+) -> None:
+    """A Secret volume: keyring.json -> ..data/keyring.json, ..data -> ..<timestamp>/, and
+    an update swaps ..data atomically to a new read-only directory."""
+    first = tmp_path / "..2026_11_29_01"
+    first.mkdir()
+    write_passwords(first / "keyring.json", {"1": PASSWORD})
+    (tmp_path / "..data").symlink_to(first.name)
+    (tmp_path / "keyring.json").symlink_to("..data/keyring.json")
+    settings.IRON_SESSION = {
+        "KEYRING_FILE": str(tmp_path / "keyring.json"),
+        "KEYRING_CHECK_INTERVAL": 0,
+    }
+    client.cookies["sessionid"] = iron.seal_data({"colour": "red"}, PASSWORD)
+    assert client.get("/session/").json() == {"colour": "red"}
+
+    second = tmp_path / "..2026_11_29_02"
+    second.mkdir()
+    write_passwords(second / "keyring.json", {"1": PASSWORD, "2": NEWER_PASSWORD})
+    (tmp_path / "..data_tmp").symlink_to(second.name)
+    os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
+    shutil.rmtree(first)
+
+    client.cookies["sessionid"] = iron.seal_data({"size": "L"}, {2: NEWER_PASSWORD})
+    assert client.get("/session/").json() == {"size": "L"}
