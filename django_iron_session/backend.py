@@ -50,9 +50,10 @@ _READ_ONLY_FLUSH = (
 class SessionStore(SessionBase):
     """Django's session API over a cookie that holds the sealed session itself.
 
-    ``session_key`` is the cookie's value. A cookie sealed under an older password id is
-    re-sealed under the newest one on the same response, read or not, so that rotating
-    passwords moves every active session over without logging anyone out.
+    ``session_key`` is the cookie's value, the whole sealed session: a bearer credential
+    that replays the session wherever it is logged, stored or sent. A cookie sealed under an
+    older password id is re-sealed under the newest one on the same response, read or not,
+    so that rotating passwords moves every active session over without logging anyone out.
     """
 
     # SessionBase's lazily loaded data, which django-stubs does not declare.
