@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +14,16 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
+from django.contrib.sessions.serializers import JSONSerializer
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.test import AsyncClient, Client
+from django.utils.html import escape
 
 from django_iron_session import iron
 from testproject import settings as site_settings
+from testproject import views
+from testproject.cookie_parts import read_without_key, signed_cookie, take_apart
 from testproject.environment import (
     DEVELOPMENT_ONLY_PASSWORD,
     caches,
@@ -245,6 +251,110 @@ def test_a_tampered_cookie_gives_a_logged_out_page_not_an_error(client: Client) 
     assert "Not logged in." in response.content.decode()
 
 
+def test_the_session_page_says_no_session_when_there_is_none(client: Client) -> None:
+    page = client.get("/").content.decode()
+
+    assert '<strong id="countdown">no session</strong>' in page
+    assert 'id="seal-parts"' not in page
+    assert 'id="signed-cookie"' not in page
+    assert 'href="/session.json"' in page
+
+
+def test_the_session_page_takes_the_cookie_apart(client: Client) -> None:
+    sign_up(client)
+    cookie = client.cookies[COOKIE].value
+
+    response = client.get("/")
+
+    seal = response.context["seal"]
+    names = [part.name for part in seal.parts]
+    assert names == [
+        "prefix",
+        "password id",
+        "encryption salt",
+        "IV",
+        "ciphertext",
+        "expiry",
+        "HMAC salt",
+        "HMAC",
+        "marker",
+    ]
+    assert "*".join(part.value for part in seal.parts[:-1]) + "~2" == cookie
+    assert seal.parts[1].value == "1"
+    sealed_for = seal.expires_ms / 1000 - time.time()
+    assert site_settings.SESSION_COOKIE_AGE - 60 < sealed_for <= site_settings.SESSION_COOKIE_AGE
+    page = response.content.decode()
+    assert f'data-expires-ms="{seal.expires_ms}"' in page
+    assert f"<code>{seal.parts[4].value}</code>" in page
+
+
+def test_the_session_page_shows_what_signed_cookies_would_give_away(client: Client) -> None:
+    sign_up(client, username="grace")
+    client.post("/counter/")
+    user = User.objects.get(username="grace")
+
+    context = client.get("/").context
+
+    session = session_facts(client)["session"]
+    # The real signed_cookies engine opens the demo's cookie for the same session...
+    assert (
+        signing.loads(
+            context["signed_cookie"],
+            salt="django.contrib.sessions.backends.signed_cookies",
+            serializer=JSONSerializer,
+        )
+        == session
+    )
+    # ...and anyone reads it without the key.
+    assert json.loads(context["signed_cookie_read"]) == session
+    assert f'"_auth_user_id":"{user.pk}"' in context["signed_cookie_read"]
+
+
+def test_a_signed_cookie_is_read_without_key_compressed_or_not() -> None:
+    small = {"a": 1}
+    large = {"viewed": ["product-1234"] * 100}
+
+    assert read_without_key(signed_cookie(small)) == '{"a":1}'
+    assert signed_cookie(large).startswith(".")  # zlib was shorter
+    assert json.loads(read_without_key(signed_cookie(large))) == large
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["", "not-a-seal", "Fe26.1*1*a*b*c*1*d*e~2", "Fe26.2*1*a*b*c*soon*d*e~2", "Fe26.2*1*a*b*c*1*d"],
+)
+def test_only_seals_are_taken_apart(cookie: str) -> None:
+    assert take_apart(cookie) is None
+
+
+def test_a_seal_without_expiry_or_marker_is_taken_apart() -> None:
+    seal = take_apart(iron.seal({"a": 1}, "x" * 32))
+
+    assert seal is not None
+    assert seal.expires_ms is None
+    assert seal.parts[-1].name == "HMAC"
+    assert "never expires" in seal.parts[5].meaning
+
+
+@pytest.mark.parametrize(
+    ("path", "purpose"), [("/login/", "LOGIN_PAGE"), ("/signup/", "SIGNUP_PAGE")]
+)
+def test_the_form_pages_say_what_they_demonstrate(client: Client, path: str, purpose: str) -> None:
+    page = client.get(path).content.decode()
+
+    assert escape(getattr(views, purpose)["purpose"]) in page
+
+
+def test_the_session_page_links_to_the_node_app_when_there_is_one(
+    client: Client, settings: Settings
+) -> None:
+    assert 'id="node-link"' not in client.get("/").content.decode()
+
+    settings.DEMO_NODE_URL = "http://127.0.0.1:8001/"
+
+    assert '<a href="http://127.0.0.1:8001/" id="node-link">' in client.get("/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("1", True), ("TRUE", True), ("on", True), ("0", False), ("no", False), ("", False)],
@@ -425,7 +535,7 @@ def test_under_asgi_the_pages_use_the_async_views_and_the_websocket(client: Clie
     assert '<pre id="websocket">' in asgi_page
     assert 'action="/counter/"' in wsgi_page
     assert 'href="/login/"' in wsgi_page
-    assert "<script>" not in wsgi_page
+    assert "WebSocket(" not in wsgi_page
 
 
 def test_the_async_counter_counts_each_post() -> None:

@@ -11,6 +11,8 @@ DJANGO_SECRET_KEY               signs CSRF tokens and the session's auth hash
 DEBUG                           true / false (default false)
 ALLOWED_HOSTS                   comma-separated (default 127.0.0.1,localhost)
 DATABASE_PATH                   the SQLite file (default testproject/db.sqlite3)
+DEMO_NODE_URL                   the Node app sharing the session, linked from the session page
+                                (``make demo-node`` sets it)
 """
 
 from __future__ import annotations
@@ -85,6 +87,8 @@ SESSION_COOKIE_AGE = env_int(os.environ, "SESSION_COOKIE_AGE", 1209600)
 SESSION_COOKIE_SECURE = env_bool(os.environ, "SESSION_COOKIE_SECURE", default=False)
 SESSION_COOKIE_SAMESITE = env_samesite(os.environ, "SESSION_COOKIE_SAMESITE", "Lax")
 SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "sessionid")
+
+DEMO_NODE_URL = os.environ.get("DEMO_NODE_URL", "")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "session"

@@ -11,7 +11,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="form.html", extra_context={"title": "Log in"}),
+        auth_views.LoginView.as_view(template_name="form.html", extra_context=views.LOGIN_PAGE),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from testproject.cookie_parts import read_without_key, signed_cookie, take_apart
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -25,6 +27,18 @@ COUNTER_KEY = "counter"
 EXPIRY_CHOICES = {"browser": 0, "default": None}
 # Longer than a demo needs, and far from where the cookie's expiry date would overflow.
 MAX_EXPIRY_SECONDS = 366 * 24 * 3600
+
+# The form pages: their title, and what they demonstrate.
+LOGIN_PAGE = {
+    "title": "Log in",
+    "purpose": "Logging in puts your user id into the session cookie, encrypted: the server "
+    "keeps no session row. The session page then shows that cookie taken apart.",
+}
+SIGNUP_PAGE = {
+    "title": "Sign up",
+    "purpose": "Signing up stores a user in the demo's database (the only thing stored there) "
+    "and logs you in: the log-in itself lives in the session cookie.",
+}
 
 
 def _session_facts(request: HttpRequest) -> dict[str, Any]:
@@ -42,10 +56,23 @@ def _session_facts(request: HttpRequest) -> dict[str, Any]:
 
 def session_page(request: HttpRequest) -> HttpResponse:
     facts = _session_facts(request)
+    session = facts["session"]
+    # An empty session was not loaded from a cookie (none, or one that did not open), and an
+    # empty session is never saved: there is nothing to take apart.
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "") if session else ""
+    signed = signed_cookie(session) if session else ""
     return render(
         request,
         "session.html",
-        {"facts": facts, "session_json": json.dumps(facts["session"], indent=2, sort_keys=True)},
+        {
+            "facts": facts,
+            "session_json": json.dumps(session, indent=2, sort_keys=True),
+            "cookie_name": settings.SESSION_COOKIE_NAME,
+            "seal": take_apart(cookie),
+            "signed_cookie": signed,
+            "signed_cookie_read": read_without_key(signed) if signed else "",
+            "node_url": getattr(settings, "DEMO_NODE_URL", ""),
+        },
     )
 
 
@@ -75,7 +102,7 @@ async def async_login(request: HttpRequest) -> HttpResponse:
         await alogin(request, form.get_user())
         return redirect("session")  # LOGIN_REDIRECT_URL
     # The page shows the user: found here with the async API, not by the template.
-    context = {"form": form, "title": "Log in", "user": await request.auser()}
+    context = {"form": form, **LOGIN_PAGE, "user": await request.auser()}
     return render(request, "form.html", context)
 
 
@@ -106,4 +133,4 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.save())
         return redirect("session")
-    return render(request, "form.html", {"form": form, "title": "Sign up"})
+    return render(request, "form.html", {"form": form, **SIGNUP_PAGE})
