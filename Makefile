@@ -1,10 +1,16 @@
 # The two commands of the README's quick start, tox and the docs. The work is in scripts/.
-.PHONY: demo test tox docs
+.PHONY: demo demo-node test tox docs
 
 # Set up .venv and serve the demo site on http://127.0.0.1:8000/
 demo:
 	scripts/setup-python.sh
 	scripts/demo.sh
+
+# The demo site, and beside it on http://127.0.0.1:8001/ a Node app sharing its session
+demo-node:
+	scripts/setup-python.sh
+	scripts/setup-node-packages.sh
+	scripts/demo-node.sh
 
 # Set up .venv, chromium, redis-server and the Node packages; run every test, ruff and mypy
 test:

@@ -24,10 +24,4 @@ if ((${#missing[@]})); then
     fi
 fi
 
-stamp=tests/interop/node_modules/.installed-from
-wanted=$(sha256sum tests/interop/package-lock.json)
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
-    echo "Installing the npm packages of tests/interop"
-    npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
-    echo "$wanted" >"$stamp"
-fi
+scripts/setup-node-packages.sh

@@ -8,6 +8,7 @@
 //   IRON_SESSION_PASSWORD      a password, or a JSON map {"1": "...", "2": "..."}
 //   IRON_SESSION_KEYRING_FILE  or: the keyring file written by manage.py iron_rotate_password
 //   SESSION_COOKIE_NAME, SESSION_COOKIE_AGE, SESSION_COOKIE_SECURE, SESSION_COOKIE_SAMESITE
+//   DEMO_DJANGO_URL            the Django site, linked from the page (make demo-node sets it)
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
@@ -66,14 +67,27 @@ const escape = (text) =>
 
 function page(session) {
   const userId = session._auth_user_id ?? "";
+  const django = env.DEMO_DJANGO_URL
+    ? `<p>Back to Django: <a id="django-link" href="${escape(env.DEMO_DJANGO_URL)}">${escape(env.DEMO_DJANGO_URL)}</a></p>`
+    : "";
   return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Node app</title></head><body>
+<html><head><meta charset="utf-8"><title>Node app</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }
+  pre { background: #f4f4f4; padding: .75rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .demonstrates { background: #eef4ff; padding: .5rem .75rem; }
+</style></head><body>
 <h1>Node app (iron-session ${escape(env.IRON_SESSION_NODE_VERSION ?? "9")})</h1>
+<p class="demonstrates">This page is served by Node with iron-session, not by Django. It opens
+the cookie Django sealed, with the same password, and what it saves here Django reads back.</p>
 <p>Django user id: <span id="user-id">${escape(userId)}</span></p>
 <p>Note written here: <span id="node-note">${escape(session.node_note ?? "")}</span></p>
 <form method="post" action="/note">
   <input id="note" name="note"><button id="save" type="submit">Save in the session</button>
 </form>
+<h2>The session as Node sees it</h2>
+<pre id="node-session">${escape(JSON.stringify({ ...session }, null, 2))}</pre>
+${django}
 </body></html>`;
 }
 
