@@ -29,7 +29,7 @@ import django
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 
 PASSWORD = "bench-password-bench-password-bench-password"
-TTL = iron.DEFAULT_SESSION_TTL
+TTL = iron_session.DEFAULT_SESSION_TTL
 DJANGO_SALT = "django.contrib.sessions.backends.signed_cookies"
 
 OURS = "django-iron-session"
@@ -148,24 +148,24 @@ def floor_keys(sealed: str) -> dict[str, bytes]:
 def python_candidates(data: Any) -> dict[str, dict[str, Callable[[], object]]]:
     from django.core import signing
 
-    keyring = iron.Keyring.of(PASSWORD)
-    sealed = iron.seal_data(data, keyring, ttl=TTL)
+    keyring = iron_session.as_keyring(PASSWORD)
+    sealed = iron_session.seal_data(data, keyring, ttl=TTL)
     signed = signing.dumps(data, salt=DJANGO_SALT, serializer=signing.JSONSerializer, compress=True)
     floor_sealed = floor_seal(data)
     keys = floor_keys(floor_sealed)
-    assert iron.unseal_data(sealed, keyring) == data
-    assert iron.unseal_data(floor_sealed, keyring) == data
+    assert iron_session.unseal_data(sealed, keyring) == data
+    assert iron_session.unseal_data(floor_sealed, keyring) == data
     assert floor_unseal(sealed, floor_keys(sealed)) == data
     return {
         "seal": {
-            OURS: lambda: iron.seal_data(data, keyring, ttl=TTL),
+            OURS: lambda: iron_session.seal_data(data, keyring, ttl=TTL),
             FLOOR: lambda: floor_seal(data),
             DJANGO: lambda: signing.dumps(
                 data, salt=DJANGO_SALT, serializer=signing.JSONSerializer, compress=True
             ),
         },
         "unseal": {
-            OURS: lambda: iron.unseal_data(sealed, keyring),
+            OURS: lambda: iron_session.unseal_data(sealed, keyring),
             FLOOR: lambda: floor_unseal(floor_sealed, keys),
             DJANGO: lambda: signing.loads(
                 signed, salt=DJANGO_SALT, serializer=signing.JSONSerializer, max_age=TTL

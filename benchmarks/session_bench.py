@@ -274,7 +274,7 @@ def operation_candidates(
     size: str, data: dict[str, Any], cold_cookies: list[str]
 ) -> dict[tuple[str, str, str], Callable[[], object]]:
     from benchmarks import iron_bench
-    from django_iron_session import iron
+    from django_iron_session import iron_session
     from django_iron_session.conf import get_config
 
     candidates: dict[tuple[str, str, str], Callable[[], object]] = {}
@@ -289,8 +289,8 @@ def operation_candidates(
         candidates[(size, name, "load")] = load
     keyring = get_config().passwords.keyring()
     next_cold = in_turn(cold_cookies)
-    candidates[(size, CORE, "save")] = lambda: iron.seal_data(data, keyring)
-    candidates[(size, CORE, "load")] = lambda: iron.open_data(next_cold(), keyring)
+    candidates[(size, CORE, "save")] = lambda: iron_session.seal_data(data, keyring)
+    candidates[(size, CORE, "load")] = lambda: iron_session.open_data(next_cold(), keyring)
     floor_sealed = iron_bench.floor_seal(data)
     candidates[(size, FLOOR, "save")] = lambda: iron_bench.floor_seal(data)
     candidates[(size, FLOOR, "load")] = lambda: iron_bench.floor_unseal(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from django_iron_session import chunks, compression, iron, revocation
+from django_iron_session import chunks, compression, iron, iron_session, revocation
 from django_iron_session.conf import Config, get_config
 from django_iron_session.known_cookies import known_cookies
 
@@ -265,7 +265,7 @@ class SessionStore(SessionBase):
         ttl = math.floor(expires_at - now) or -1
         plaintext = (compression.encode if config.compress else iron.serialize)(data)
         keyring = config.passwords.keyring()
-        value = iron.seal_data(
+        value = iron_session.seal_data(
             plaintext,
             keyring,
             ttl=ttl,
@@ -328,11 +328,11 @@ def _open(value: str, config: Config) -> dict[str, Any]:
 def _verify(value: str, keyring: iron.Keyring, config: Config) -> bytes:
     """The plaintext of a cookie this process does not know yet, once its MAC is checked."""
     try:
-        opened = iron.open_data(value, keyring, options=config.options, decode=bytes)
+        opened = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
     except iron.UnknownPasswordError:
         # Another process may have just added a password to the keyring file.
         keyring = config.passwords.keyring(refresh=True)
-        opened = iron.open_data(value, keyring, options=config.options, decode=bytes)
+        opened = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
     plaintext: bytes = opened.data
     known_cookies.add(value, keyring, opened.expires_at, plaintext)
     return plaintext

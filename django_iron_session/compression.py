@@ -36,4 +36,4 @@ def decode(plaintext: bytes) -> Any:
             plaintext = zlib.decompress(plaintext)
         except zlib.error:
             raise iron.InvalidSealError("Bad compressed payload") from None
-    return iron._deserialize(plaintext)
+    return iron.deserialize(plaintext)

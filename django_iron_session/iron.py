@@ -1,9 +1,7 @@
-"""Iron seals ("Fe26.2"), byte-compatible with @hapi/iron, iron-webcrypto and iron-session.
+"""Iron seals ("Fe26.2"), byte-compatible with @hapi/iron and iron-webcrypto.
 
-Usable without Django. ``seal``/``unseal`` speak raw Iron; ``seal_data``/``unseal_data``
-add the iron-session layer (the id iron-session seals with, the ``~2`` marker, ttl in
-seconds with its 14-day default), which is what a Node app's ``sealData``/``unsealData``
-and ``getIronSession`` read and write.
+Usable without Django. ``seal``/``unseal``/``open_seal`` speak raw Iron, with a password
+or a ``Keyring`` (rotation); ``iron_session.py`` adds what iron-session writes on top.
 
 Times are seconds since the epoch (floats), like ``time.time()``; the token itself holds
 milliseconds, as Node does. Every failure, whatever the input, is an ``IronError`` (only a
@@ -29,34 +27,31 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 __all__ = [
     "DEFAULT_OPTIONS",
-    "DEFAULT_SESSION_TTL",
+    "MAC_PREFIX",
     "MIN_PASSWORD_LENGTH",
     "ExpiredSealError",
     "InvalidSealError",
     "IronError",
     "Keyring",
+    "KeyringInput",
     "Options",
     "OptionsError",
     "Password",
     "PasswordError",
+    "PasswordInput",
     "UnknownPasswordError",
     "Unsealed",
+    "deserialize",
     "is_int",
     "is_integer_id",
-    "open_data",
     "open_seal",
     "seal",
-    "seal_data",
     "serialize",
     "unseal",
-    "unseal_data",
 ]
 
+#: what every seal starts with: Iron's format version 2
 MAC_PREFIX = "Fe26.2"
-#: iron-session appends this outside the seal; it reads any marker, and v8 needs this one.
-SESSION_VERSION_MARKER = "~2"
-#: iron-session's default ttl: 14 days, in seconds.
-DEFAULT_SESSION_TTL = 14 * 24 * 3600
 
 _KEY_BYTES = {"aes-256-cbc": 32, "aes-128-ctr": 16}
 _INTEGRITY_KEY_BYTES = 32
@@ -336,23 +331,6 @@ class Keyring(Mapping[str, Password]):
         #: the id every seal is written under, or None for a keyring that only opens
         self.sealing_id: str | None = chosen
 
-    @classmethod
-    def of(
-        cls,
-        value: str | bytes | Password | Keyring | KeyringInput,
-        *,
-        min_length: int = MIN_PASSWORD_LENGTH,
-    ) -> Keyring:
-        """iron-session's reading of a password option: a lone password has id ``1``."""
-        if isinstance(value, Keyring):
-            return value
-        if isinstance(value, Mapping):
-            return cls(value, min_length=min_length)
-        if isinstance(value, (str, bytes, Password)):
-            return _keyring_of(value, min_length)
-        # Not a password at all (the types say it cannot be): Keyring says what is wrong.
-        return cls({"1": value}, min_length=min_length)
-
     def __getitem__(self, key: str) -> Password:
         return self._passwords[key]
 
@@ -382,9 +360,10 @@ class Keyring(Mapping[str, Password]):
         raise UnknownPasswordError(f"Cannot find password: {id or 'default'}")
 
 
-@lru_cache(maxsize=64)
-def _keyring_of(secret: str | bytes | Password, min_length: int) -> Keyring:
-    return Keyring({"1": secret}, min_length=min_length)
+def _keyring(passwords: KeyringInput, options: Options) -> Keyring:
+    if isinstance(passwords, Keyring):
+        return passwords
+    return Keyring(passwords, min_length=options.min_password_length)
 
 
 class Unsealed(NamedTuple):
@@ -456,7 +435,8 @@ def serialize(data: Any) -> bytes:
         return _encode_json_ascii(data).encode()
 
 
-def _deserialize(plaintext: bytes) -> Any:
+def deserialize(plaintext: bytes) -> Any:
+    """The data of ``serialize``'s bytes; ``InvalidSealError`` for anything but JSON."""
     try:
         return _decode_json(plaintext.decode())
     except (ValueError, RecursionError):
@@ -571,7 +551,7 @@ def seal(
     ``encode`` turns ``data`` into the plaintext, as iron-webcrypto 2's ``encode`` option.
     """
     if isinstance(password, Mapping):
-        password_id, chosen = Keyring.of(password, min_length=options.min_password_length).sealer()
+        password_id, chosen = _keyring(password, options).sealer()
     else:
         chosen = _as_password(password, min_length=options.min_password_length)
         password_id = chosen.id
@@ -584,7 +564,7 @@ def open_seal(
     *,
     now: float | None = None,
     options: Options = DEFAULT_OPTIONS,
-    decode: Callable[[bytes], Any] = _deserialize,
+    decode: Callable[[bytes], Any] = deserialize,
 ) -> Unsealed:
     """Unseal as @hapi/iron's ``unseal`` does, and say which password opened it and until when.
 
@@ -594,7 +574,7 @@ def open_seal(
     """
     opener: Password | Keyring
     if isinstance(password, Mapping):
-        opener = Keyring.of(password, min_length=options.min_password_length)
+        opener = _keyring(password, options)
     else:
         opener = _as_password(password, min_length=options.min_password_length)
     return _open(sealed, opener, now, options, decode)
@@ -647,50 +627,3 @@ def unseal(
 ) -> Any:
     """Unseal as @hapi/iron's ``unseal`` does; see ``open_seal``."""
     return open_seal(sealed, password, now=now, options=options).data
-
-
-def seal_data(
-    data: Any,
-    password: PasswordInput | KeyringInput,
-    *,
-    ttl: float = DEFAULT_SESSION_TTL,
-    now: float | None = None,
-    options: Options = DEFAULT_OPTIONS,
-    encode: Callable[[Any], bytes] = serialize,
-) -> str:
-    """Seal as iron-session's ``sealData``: id of the highest password, ``~2`` appended.
-
-    A lone password seals with id ``1``. ``ttl`` is in seconds, 0 for a seal that never
-    expires. Node's ``unsealData`` and ``getIronSession`` read the result as it is.
-    """
-    keyring = Keyring.of(password, min_length=options.min_password_length)
-    password_id, chosen = keyring.sealer()
-    sealed = _seal(data, password_id, chosen, ttl, now, options, encode)
-    return sealed + SESSION_VERSION_MARKER
-
-
-def open_data(
-    sealed: str,
-    password: PasswordInput | KeyringInput,
-    *,
-    now: float | None = None,
-    options: Options = DEFAULT_OPTIONS,
-    decode: Callable[[bytes], Any] = _deserialize,
-) -> Unsealed:
-    """Unseal as iron-session's ``unsealData``: any ``~N`` marker is ignored (it is outside
-    the MAC), and the id is looked up in the keyring (a lone password is id ``1``)."""
-    if not isinstance(sealed, str):
-        raise InvalidSealError("A seal is an ASCII string")
-    keyring = Keyring.of(password, min_length=options.min_password_length)
-    return _open(sealed.partition("~")[0], keyring, now, options, decode)
-
-
-def unseal_data(
-    sealed: str,
-    password: PasswordInput | KeyringInput,
-    *,
-    now: float | None = None,
-    options: Options = DEFAULT_OPTIONS,
-) -> Any:
-    """Unseal as iron-session's ``unsealData``; see ``open_data``."""
-    return open_data(sealed, password, now=now, options=options).data

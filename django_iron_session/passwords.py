@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 from django_iron_session.keyring_file import KeyringFileError, read_passwords
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class SettingPasswords:
     """
 
     def __init__(self, passwords: str | Mapping[Any, str]) -> None:
-        self._keyring = iron.Keyring.of(passwords)
+        self._keyring = iron_session.as_keyring(passwords)
 
     def keyring(self, *, refresh: bool = False) -> iron.Keyring:
         return self._keyring
@@ -90,7 +90,7 @@ class KeyringFilePasswords:
         if stamp == self._stamp:
             return
         try:
-            keyring = iron.Keyring.of(read_passwords(self.path))
+            keyring = iron_session.as_keyring(read_passwords(self.path))
         except (KeyringFileError, iron.PasswordError) as error:
             logger.error(
                 "Keyring file %s is unusable, keeping the passwords loaded before: %s",

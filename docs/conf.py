@@ -36,5 +36,5 @@ html_static_path = ["_static"]
 html_theme_options = {"description": "Encrypted cookie sessions for Django, shared with Node"}
 
 doctest_global_setup = """
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 """

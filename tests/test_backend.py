@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 from django_iron_session.backend import SessionStore, SessionTooLargeError
 from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import session_cookie
@@ -34,7 +34,7 @@ def rejections(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 
 def open_cookie(value: str, passwords: Any = PASSWORD) -> iron.Unsealed:
-    return iron.open_data(value, passwords, options=iron.Options(timestamp_skew=0))
+    return iron_session.open_data(value, passwords, options=iron.Options(timestamp_skew=0))
 
 
 # --- through Django's test client and SessionMiddleware ------------------------------
@@ -48,7 +48,7 @@ def test_the_cookie_is_an_iron_session_seal_that_hides_the_data(client: Client) 
     assert cookie.endswith("~2")
     assert "octarine" not in cookie
     # What iron-session's unsealData returns in Node with the same password.
-    assert iron.unseal_data(cookie, PASSWORD) == {"colour": "octarine"}
+    assert iron_session.unseal_data(cookie, PASSWORD) == {"colour": "octarine"}
 
 
 def test_a_session_written_on_one_request_is_read_on_the_next(client: Client) -> None:
@@ -59,7 +59,7 @@ def test_a_session_written_on_one_request_is_read_on_the_next(client: Client) ->
 
 
 def test_a_session_sealed_elsewhere_with_the_password_is_read(client: Client) -> None:
-    client.cookies["sessionid"] = iron.seal_data({"from": "node"}, {1: PASSWORD})
+    client.cookies["sessionid"] = iron_session.seal_data({"from": "node"}, {1: PASSWORD})
 
     assert client.get("/session/").json() == {"from": "node"}
 
@@ -88,7 +88,7 @@ def test_cookie_attributes_come_from_django_settings(client: Client, settings: S
     assert morsel["httponly"] is True
     assert morsel["samesite"] == "Strict"
     assert morsel["max-age"] == 1209600
-    assert iron.unseal_data(morsel.value, PASSWORD) == {"a": "1"}
+    assert iron_session.unseal_data(morsel.value, PASSWORD) == {"a": "1"}
 
 
 def test_set_expiry_seconds_is_sealed_to_the_second(client: Client) -> None:
@@ -109,7 +109,7 @@ def test_a_cookie_past_its_sealed_expiry_is_refused_whatever_its_max_age(
 ) -> None:
     # Sealed `age` seconds (and one more) ago with a ttl of `age`: it expired a second ago,
     # and a client that ignores Max-Age sends it anyway.
-    client.cookies["sessionid"] = iron.seal_data(
+    client.cookies["sessionid"] = iron_session.seal_data(
         {"user": "7"}, PASSWORD, ttl=age, now=time.time() - age - 1
     )
 
@@ -123,7 +123,7 @@ def test_a_cookie_past_its_sealed_expiry_is_refused_whatever_its_max_age(
 
 
 def test_a_cookie_within_its_sealed_expiry_is_read(client: Client) -> None:
-    client.cookies["sessionid"] = iron.seal_data(
+    client.cookies["sessionid"] = iron_session.seal_data(
         {"user": "7"}, PASSWORD, ttl=300, now=time.time() - 290
     )
 
@@ -132,7 +132,7 @@ def test_a_cookie_within_its_sealed_expiry_is_read(client: Client) -> None:
 
 def test_timestamp_skew_accepts_that_much_past_expiry(client: Client, settings: Settings) -> None:
     settings.IRON_SESSION = {"PASSWORD": PASSWORD, "TIMESTAMP_SKEW": 60}
-    client.cookies["sessionid"] = iron.seal_data(
+    client.cookies["sessionid"] = iron_session.seal_data(
         {"user": "7"}, PASSWORD, ttl=300, now=time.time() - 330
     )
 
@@ -162,11 +162,11 @@ def tamper(cookie: str) -> str:
 
 
 def sealed_list() -> str:
-    return iron.seal_data([1, 2], PASSWORD)
+    return iron_session.seal_data([1, 2], PASSWORD)
 
 
 def sealed_under_another_password() -> str:
-    return iron.seal_data({"a": 1}, "another-app's-password-that-is-32-chars-long")
+    return iron_session.seal_data({"a": 1}, "another-app's-password-that-is-32-chars-long")
 
 
 #: kind: (the bad cookie made from a good one, log level, reason logged)
@@ -188,7 +188,7 @@ BAD_COOKIES: dict[str, tuple[Callable[[str], str], int, str]] = {
         "invalid (The seal holds a list, not a dict)",
     ),
     "unknown password id": (
-        lambda good: iron.seal_data({"a": 1}, {9: PASSWORD}),
+        lambda good: iron_session.seal_data({"a": 1}, {9: PASSWORD}),
         logging.WARNING,
         "unknown password (Cannot find password: 9)",
     ),
@@ -244,7 +244,7 @@ def test_a_bad_cookie_is_replaced_when_the_request_writes(client: Client) -> Non
 
     client.get("/session/write/", {"user": "8"})
 
-    assert iron.unseal_data(session_cookie(client), PASSWORD) == {"user": "8"}
+    assert iron_session.unseal_data(session_cookie(client), PASSWORD) == {"user": "8"}
 
 
 def test_rotation_reseals_an_unread_session_under_the_newest_id(
@@ -257,7 +257,7 @@ def test_rotation_reseals_an_unread_session_under_the_newest_id(
 
     cookie = response.cookies["sessionid"].value
     assert cookie.startswith("Fe26.2*2*")
-    assert iron.unseal_data(cookie, {2: NEWER_PASSWORD}) == {"user": "7"}
+    assert iron_session.unseal_data(cookie, {2: NEWER_PASSWORD}) == {"user": "7"}
     # Once re-sealed, nothing more to do.
     assert "sessionid" not in client.get("/session/untouched/").cookies
 
@@ -382,7 +382,7 @@ def test_session_key_is_the_seal_and_read_only() -> None:
     store.save()
 
     assert store.session_key is not None
-    assert iron.unseal_data(store.session_key, PASSWORD) == {"a": 1}
+    assert iron_session.unseal_data(store.session_key, PASSWORD) == {"a": 1}
     with pytest.raises(AttributeError):
         store.session_key = "other"  # type: ignore[misc]
 
@@ -436,7 +436,7 @@ def test_without_an_expiry_the_cookie_age_is_sealed(settings: Settings, age: flo
     after = time.time()
 
     assert store.session_key is not None
-    expires_at = iron.open_data(store.session_key, PASSWORD, now=0).expires_at
+    expires_at = iron_session.open_data(store.session_key, PASSWORD, now=0).expires_at
     assert expires_at is not None
     assert before + age - MILLISECOND <= expires_at <= after + age + MILLISECOND
 
@@ -451,7 +451,7 @@ def test_an_expiry_datetime_is_sealed_exactly(ahead: timedelta) -> None:
     store.save()
 
     assert store.session_key is not None
-    expires_at = iron.open_data(store.session_key, PASSWORD, now=0).expires_at
+    expires_at = iron_session.open_data(store.session_key, PASSWORD, now=0).expires_at
     assert expires_at == pytest.approx(expiry.timestamp(), abs=MILLISECOND)
 
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_iron_session import compression, iron
+from django_iron_session import compression, iron, iron_session
 from testing.constants import PASSWORD
 from tests.helpers import our_ids, session_cookie
 
@@ -57,11 +57,11 @@ def test_compressed_json_that_is_not_json_is_an_invalid_seal() -> None:
 
 def test_a_plain_reader_cannot_open_a_compressed_seal() -> None:
     """What a Node app sees: iron-session parses the plaintext as JSON."""
-    sealed = iron.seal_data(REPETITIVE, PASSWORD, encode=compression.encode)
+    sealed = iron_session.seal_data(REPETITIVE, PASSWORD, encode=compression.encode)
 
-    assert iron.open_data(sealed, PASSWORD, decode=compression.decode).data == REPETITIVE
+    assert iron_session.open_data(sealed, PASSWORD, decode=compression.decode).data == REPETITIVE
     with pytest.raises(iron.InvalidSealError, match="JSON"):
-        iron.open_data(sealed, PASSWORD)
+        iron_session.open_data(sealed, PASSWORD)
 
 
 @pytest.mark.usefixtures("compressing")

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.keyring_file import (
     KeyringContents,
     locked,
@@ -81,7 +81,7 @@ def test_a_rotation_from_start_to_prune_logs_no_one_out(
 
     def cookie_password_id() -> str:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        return iron.open_data(cookie, read_passwords(path)).password_id
+        return iron_session.open_data(cookie, read_passwords(path)).password_id
 
     assert cookie_password_id() == "1"
 
@@ -362,8 +362,8 @@ def test_without_a_keyring_file_it_prints_the_new_entry_only(settings: Settings)
     assert "KEYRING_FILE" in output.stderr
     assert not output.shows(ONE)
     # The mapping with the entry added is what the site and iron-session take.
-    seal = iron.seal_data({"a": 1}, {"1": ONE, **added})
-    assert iron.open_data(seal, {"1": ONE, **added}).password_id == "2"
+    seal = iron_session.seal_data({"a": 1}, {"1": ONE, **added})
+    assert iron_session.open_data(seal, {"1": ONE, **added}).password_id == "2"
 
 
 def test_without_a_keyring_file_show_secrets_prints_the_whole_mapping(

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from django_iron_session import compression, iron
+from django_iron_session import compression, iron_session
 from django_iron_session.keyring_file import KeyringContents, write_keyring
 from testing.constants import PASSWORD
 from tests.command_process import command_env, run_command
@@ -35,7 +35,7 @@ def unseal(*arguments: str, stdin: str | None = None) -> dict[str, Any]:
 
 
 def cookie(data: Any = DATA, passwords: Any = PASSWORD, **options: Any) -> str:
-    return iron.seal_data(data, passwords, **options)
+    return iron_session.seal_data(data, passwords, **options)
 
 
 def test_a_cookie_opens_into_its_session_password_id_and_expiry() -> None:
@@ -51,7 +51,7 @@ def test_a_cookie_opens_into_its_session_password_id_and_expiry() -> None:
 
 
 def test_a_compressed_session_opens_too() -> None:
-    sealed = iron.seal_data(DATA, PASSWORD, encode=compression.encode)
+    sealed = iron_session.seal_data(DATA, PASSWORD, encode=compression.encode)
     assert unseal(sealed)["session"] == DATA
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.keyring_file import (
     DEFAULT_PASSWORD_LENGTH,
     KeyringContents,
@@ -147,7 +147,7 @@ def test_iron_session_uses_the_map_that_the_documented_line_loads(tmp_path: Path
         const sealed = await sealData({ from: "node" }, { password });
         console.log(JSON.stringify({ opened, sealed }));
     """
-    from_django = iron.seal_data({"from": "django"}, read_passwords(path))
+    from_django = iron_session.seal_data({"from": "django"}, read_passwords(path))
     result = subprocess.run(
         ["node", "--input-type=module", "-e", script, str(path), from_django],
         cwd=INTEROP,
@@ -158,7 +158,7 @@ def test_iron_session_uses_the_map_that_the_documented_line_loads(tmp_path: Path
     )
     answer = json.loads(result.stdout)
     assert answer["opened"] == {"from": "django"}
-    from_node = iron.open_data(answer["sealed"], read_passwords(path))
+    from_node = iron_session.open_data(answer["sealed"], read_passwords(path))
     assert (from_node.data, from_node.password_id) == ({"from": "node"}, "2")
 
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
 from django_iron_session.known_cookies import KnownCookies, known_cookies
@@ -14,7 +14,7 @@ from testing.constants import NEWER_PASSWORD, PASSWORD
 if TYPE_CHECKING:
     from pytest_django import Settings
 
-KEYRING = iron.Keyring.of(PASSWORD)
+KEYRING = iron_session.as_keyring(PASSWORD)
 OPTIONS = iron.Options(timestamp_skew=0)
 
 
@@ -23,7 +23,7 @@ def test_a_known_cookie_gives_its_plaintext_for_the_same_keyring_only() -> None:
     known.add("cookie", KEYRING, time.time() + 60, b'{"a":1}')
 
     assert known.plaintext("cookie", KEYRING, OPTIONS) == b'{"a":1}'
-    assert known.plaintext("cookie", iron.Keyring.of(NEWER_PASSWORD), OPTIONS) is None
+    assert known.plaintext("cookie", iron_session.as_keyring(NEWER_PASSWORD), OPTIONS) is None
     assert known.plaintext("other", KEYRING, OPTIONS) is None
 
 

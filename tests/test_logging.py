@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import signing
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.revocation import revoke_user_sessions
 from testing.constants import PASSWORD
 from testing.servers import free_port
@@ -58,7 +58,9 @@ def tampered(client: Client, settings: Settings) -> tuple[str, str]:
 
 
 def expired(client: Client, settings: Settings) -> tuple[str, str]:
-    return iron.seal_data({"colour": "red"}, PASSWORD, ttl=1, now=time.time() - 60), "/session/"
+    return iron_session.seal_data(
+        {"colour": "red"}, PASSWORD, ttl=1, now=time.time() - 60
+    ), "/session/"
 
 
 def truncated(client: Client, settings: Settings) -> tuple[str, str]:
@@ -67,16 +69,16 @@ def truncated(client: Client, settings: Settings) -> tuple[str, str]:
 
 
 def other_password(client: Client, settings: Settings) -> tuple[str, str]:
-    cookie = iron.seal_data({"colour": "red"}, "another-site's-password-of-32-characters")
+    cookie = iron_session.seal_data({"colour": "red"}, "another-site's-password-of-32-characters")
     return cookie, "/session/"
 
 
 def not_a_dict(client: Client, settings: Settings) -> tuple[str, str]:
-    return iron.seal_data(["colour"], PASSWORD), "/session/"
+    return iron_session.seal_data(["colour"], PASSWORD), "/session/"
 
 
 def unknown_password_id(client: Client, settings: Settings) -> tuple[str, str]:
-    return iron.seal_data({"colour": "red"}, {9: PASSWORD}), "/session/"
+    return iron_session.seal_data({"colour": "red"}, {9: PASSWORD}), "/session/"
 
 
 def another_engines_cookie(client: Client, settings: Settings) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.backend import SessionTooLargeError
 from django_iron_session.middleware import SessionMiddleware
 from testing.constants import NEWER_PASSWORD, PASSWORD
@@ -58,7 +58,7 @@ def test_a_10_kb_session_is_written_in_chunks_that_browsers_keep(client: Client)
         assert (morsel["path"], morsel["samesite"], morsel["httponly"]) == ("/", "Lax", True)
         assert morsel["max-age"] == 1209600
     seal = "".join(jar(client)[f"sessionid.{index}"] for index in range(4))
-    assert iron.unseal_data(seal, PASSWORD) == {"blob": TEN_KB}
+    assert iron_session.unseal_data(seal, PASSWORD) == {"blob": TEN_KB}
     assert browse(client, "/session/").json() == {"blob": TEN_KB}
 
 
@@ -114,7 +114,7 @@ def test_flush_expires_every_chunk(client: Client) -> None:
 
 def test_a_plain_cookie_next_to_chunks_wins_and_the_chunks_go(client: Client) -> None:
     browse(client, "/session/write/", {"blob": TEN_KB})
-    client.cookies["sessionid"] = iron.seal_data({"plain": "wins"}, PASSWORD)
+    client.cookies["sessionid"] = iron_session.seal_data({"plain": "wins"}, PASSWORD)
 
     assert browse(client, "/session/").json() == {"plain": "wins"}
     response = browse(client, "/session/write/", {"more": "data"})

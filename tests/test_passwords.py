@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.passwords import KeyringFilePasswords, SettingPasswords
 from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import write_passwords
@@ -135,7 +135,7 @@ def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
         "KEYRING_FILE": str(tmp_path / "keyring.json"),
         "KEYRING_CHECK_INTERVAL": 0,
     }
-    client.cookies["sessionid"] = iron.seal_data({"colour": "red"}, PASSWORD)
+    client.cookies["sessionid"] = iron_session.seal_data({"colour": "red"}, PASSWORD)
     assert client.get("/session/").json() == {"colour": "red"}
 
     second = tmp_path / "..2026_11_29_02"
@@ -145,5 +145,5 @@ def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
     os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
     shutil.rmtree(first)
 
-    client.cookies["sessionid"] = iron.seal_data({"size": "L"}, {2: NEWER_PASSWORD})
+    client.cookies["sessionid"] = iron_session.seal_data({"size": "L"}, {2: NEWER_PASSWORD})
     assert client.get("/session/").json() == {"size": "L"}

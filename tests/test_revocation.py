@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, RequestFactory
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.backend import SessionStore
 from django_iron_session.revocation import (
     CREATED_KEY,
@@ -83,14 +83,14 @@ def dead_redis_accepting(settings: Settings) -> None:
 
 def sealed(client: Client) -> dict[str, Any]:
     """Everything the session cookie holds, lineage included."""
-    data: dict[str, Any] = iron.unseal_data(session_cookie(client), PASSWORD)
+    data: dict[str, Any] = iron_session.unseal_data(session_cookie(client), PASSWORD)
     return data
 
 
 def with_lineage(data: dict[str, Any]) -> str:
     """A cookie for ``data`` as a site with revocation on seals it."""
     lineage = Lineage("a-session-id", created_us=0)
-    return iron.seal_data({**data, **lineage.fields()}, PASSWORD)
+    return iron_session.seal_data({**data, **lineage.fields()}, PASSWORD)
 
 
 def replay(client: Client, cookie: str, path: str = "/session/") -> Any:
@@ -139,12 +139,12 @@ def test_cycle_key_starts_a_new_lineage_and_keeps_the_data() -> None:
     store["colour"] = "red"
     store.save()
     assert store.session_key is not None
-    old = iron.unseal_data(store.session_key, PASSWORD)
+    old = iron_session.unseal_data(store.session_key, PASSWORD)
 
     again = SessionStore(store.session_key)
     again.cycle_key()
     assert again.session_key is not None
-    new = iron.unseal_data(again.session_key, PASSWORD)
+    new = iron_session.unseal_data(again.session_key, PASSWORD)
 
     assert new["colour"] == "red"
     assert new[SID_KEY] != old[SID_KEY]
@@ -165,7 +165,7 @@ def test_log_in_starts_a_new_session_id(client: Client) -> None:
 def test_a_cookie_from_before_revocation_gets_a_lineage_on_its_next_response(
     client: Client,
 ) -> None:
-    client.cookies["sessionid"] = iron.seal_data({"colour": "red"}, PASSWORD)
+    client.cookies["sessionid"] = iron_session.seal_data({"colour": "red"}, PASSWORD)
 
     response = client.get("/session/")
 
@@ -178,7 +178,7 @@ def test_a_cookie_from_before_revocation_gets_a_lineage_on_its_next_response(
     [{SID_KEY: 1, CREATED_KEY: 1}, {SID_KEY: "a", CREATED_KEY: True}],
 )
 def test_a_malformed_lineage_is_replaced(client: Client, lineage: dict[str, Any]) -> None:
-    client.cookies["sessionid"] = iron.seal_data({"colour": "red", **lineage}, PASSWORD)
+    client.cookies["sessionid"] = iron_session.seal_data({"colour": "red", **lineage}, PASSWORD)
 
     assert client.get("/session/").json() == {"colour": "red"}
     assert isinstance(sealed(client)[SID_KEY], str)
@@ -258,7 +258,7 @@ def test_a_revoked_session_written_to_gets_a_new_lineage(client: Client) -> None
 
 def test_a_cookie_from_before_revocation_cannot_be_revoked_alone() -> None:
     """The documented limit: it has no session id. Log-out everywhere covers it."""
-    legacy = iron.seal_data({"colour": "red"}, PASSWORD)
+    legacy = iron_session.seal_data({"colour": "red"}, PASSWORD)
 
     SessionStore(legacy).flush()
 
@@ -315,7 +315,7 @@ def test_the_revoking_device_stays_logged_in_through_update_session_auth_hash() 
 def test_a_users_cookie_from_before_revocation_is_covered() -> None:
     ada = User.objects.create_user("ada")
     client = Client()
-    client.cookies["sessionid"] = iron.seal_data(
+    client.cookies["sessionid"] = iron_session.seal_data(
         {"_auth_user_id": str(ada.pk), "_auth_user_backend": "x", "_auth_user_hash": "x"},
         PASSWORD,
     )
@@ -346,7 +346,7 @@ def test_the_async_api_revokes_and_checks_natively() -> None:
         await current.aflush()
         assert await SessionStore(fresh.session_key).aload() == {}
         assert await SessionStore(None).aload() == {}
-        legacy = iron.seal_data({"colour": "red"}, PASSWORD)
+        legacy = iron_session.seal_data({"colour": "red"}, PASSWORD)
         await SessionStore(legacy).aflush()
         assert await SessionStore(legacy).aload() == {"colour": "red"}
 
@@ -620,7 +620,7 @@ def test_with_redis_stopped_mid_test_accept(
 
 
 def expiry_of(cookie: str) -> float:
-    expires_at = iron.open_data(cookie, PASSWORD).expires_at
+    expires_at = iron_session.open_data(cookie, PASSWORD).expires_at
     assert expires_at is not None
     return expires_at
 

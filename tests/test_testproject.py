@@ -21,6 +21,7 @@ from django.test import AsyncClient, Client
 from django.utils.html import escape
 
 from django_iron_session import iron
+from django_iron_session.iron_session import seal_data, unseal_data
 from testproject import settings as site_settings
 from testproject import views
 from testproject.cookie_parts import read_without_key, signed_cookie, take_apart
@@ -492,7 +493,7 @@ def test_the_wsgi_application_serves_the_site_with_the_password_from_the_environ
         IRON_SESSION_PASSWORD=json.dumps(passwords),
         DATABASE_PATH=str(tmp_path / "unused.sqlite3"),
     )
-    cookie = f"sessionid={iron.seal_data({'counter': 5}, passwords, ttl=60)}"
+    cookie = f"sessionid={seal_data({'counter': 5}, passwords, ttl=60)}"
 
     served = subprocess.run(
         [sys.executable, "-c", _WSGI_REQUEST, cookie],
@@ -623,13 +624,13 @@ def _tampered(value: str) -> str:
 
 
 def _expired(value: str) -> str:
-    data = iron.unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
-    return iron.seal_data(data, site_settings.IRON_SESSION["PASSWORD"], ttl=60, now=1e9)
+    data = unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
+    return seal_data(data, site_settings.IRON_SESSION["PASSWORD"], ttl=60, now=1e9)
 
 
 def _another_sites(value: str) -> str:
-    data = iron.unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
-    return iron.seal_data(data, "another-sites-password-of-32-characters-or-more")  # id 1 too
+    data = unseal_data(value, site_settings.IRON_SESSION["PASSWORD"])
+    return seal_data(data, "another-sites-password-of-32-characters-or-more")  # id 1 too
 
 
 def _another_engines(value: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.contrib.sessions.serializers import JSONSerializer
 from django.core import signing
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,7 +46,7 @@ def _expiry_meaning(expiration: str) -> str:
 
 def take_apart(cookie: str) -> Seal | None:
     """The eight fields of an iron-session seal, or None if ``cookie`` is not one."""
-    fields = cookie.removesuffix(iron.SESSION_VERSION_MARKER).split("*")
+    fields = cookie.removesuffix(iron_session.SESSION_VERSION_MARKER).split("*")
     if len(fields) != 8:
         return None
     prefix, password_id, salt, iv, ciphertext, expiration, hmac_salt, hmac = fields
@@ -82,9 +82,9 @@ def take_apart(cookie: str) -> Seal | None:
             "HMAC-SHA256 of everything before it: change one character and the cookie is refused",
         ),
     ]
-    if cookie.endswith(iron.SESSION_VERSION_MARKER):
+    if cookie.endswith(iron_session.SESSION_VERSION_MARKER):
         parts.append(
-            Part("marker", iron.SESSION_VERSION_MARKER, "iron-session's mark of its format")
+            Part("marker", iron_session.SESSION_VERSION_MARKER, "iron-session's mark of its format")
         )
     return Seal(parts, int(expiration) if expiration else None)
 

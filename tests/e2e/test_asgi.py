@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from django_iron_session.keyring_file import read_passwords
 from testing.components import require_module
 from testing.constants import USER_PASSWORD, USERNAME
@@ -94,13 +94,15 @@ def tampered(cookie: str, keyring_file: Path) -> str:
 
 def expired(cookie: str, keyring_file: Path) -> str:
     passwords = read_passwords(keyring_file)
-    return iron.seal_data(iron.unseal_data(cookie, passwords), passwords, ttl=60, now=1e9)
+    return iron_session.seal_data(
+        iron_session.unseal_data(cookie, passwords), passwords, ttl=60, now=1e9
+    )
 
 
 def another_sites(cookie: str, keyring_file: Path) -> str:
     passwords = read_passwords(keyring_file)
     other = {id: f"another site's password {id} of 32 characters" for id in passwords}
-    return iron.seal_data(iron.unseal_data(cookie, passwords), other)
+    return iron_session.seal_data(iron_session.unseal_data(cookie, passwords), other)
 
 
 @pytest.mark.parametrize(

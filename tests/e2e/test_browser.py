@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_iron_session import iron
+from django_iron_session import iron_session
 from testing.constants import USER_PASSWORD, USERNAME
 from testing.load import SessionClient
 from testing.servers import ServerProcess, manage, new_password
@@ -124,7 +124,7 @@ def truncate(seal: str) -> str:
 
 
 def another_apps_seal(seal: str) -> str:
-    return iron.seal_data({"_auth_user_id": "1"}, new_password())
+    return iron_session.seal_data({"_auth_user_id": "1"}, new_password())
 
 
 @pytest.mark.parametrize("tamper", [flip_one_character, truncate, another_apps_seal])

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from django_iron_session import iron
+from django_iron_session import iron, iron_session
 from django_iron_session.iron import (
     DEFAULT_OPTIONS,
     ExpiredSealError,
@@ -110,13 +110,13 @@ def test_driver_runs_the_pinned_versions(node: NodeDriver) -> None:
 
 def py_seal(lib: str, data: Any, password: Any, **kwargs: Any) -> str:
     if lib in SESSION_LIBS:
-        return iron.seal_data(data, password, **kwargs)
+        return iron_session.seal_data(data, password, **kwargs)
     return iron.seal(data, password, **kwargs)
 
 
 def py_unseal(lib: str, sealed: str, password: Any, **kwargs: Any) -> Any:
     if lib in SESSION_LIBS:
-        return iron.unseal_data(sealed, password, **kwargs)
+        return iron_session.unseal_data(sealed, password, **kwargs)
     return iron.unseal(sealed, password, **kwargs)
 
 
@@ -505,7 +505,7 @@ def test_negative_ttl_is_accepted_within_the_skew_both_ways(node: NodeDriver, li
 
 @pytest.mark.parametrize("lib", SESSION_LIBS)
 def test_session_seal_shape_is_the_same(node: NodeDriver, lib: str) -> None:
-    from_python = iron.seal_data({"user": {"id": 1}}, PW, now=T0)
+    from_python = iron_session.seal_data({"user": {"id": 1}}, PW, now=T0)
     from_node = node_seal(node, lib, {"user": {"id": 1}}, PW, now_ms=T0_MS)
     for sealed in (from_python, from_node):
         assert len(sealed) == 265  # S8T/S9T assert .{265} for this object
@@ -518,7 +518,7 @@ def test_session_seal_shape_is_the_same(node: NodeDriver, lib: str) -> None:
 @pytest.mark.parametrize("lib", SESSION_LIBS)
 def test_session8_and_9_read_python_seal_data_as_the_data(node: NodeDriver, lib: str) -> None:
     data = {"user": {"id": 77}, "persistent": "not unwrapped"}
-    sealed = iron.seal_data(data, PW)
+    sealed = iron_session.seal_data(data, PW)
     assert node.unseal(lib, sealed, PW) == data
 
 
@@ -542,7 +542,7 @@ ROTATIONS = [
 def test_session_rotation_python_to_node(
     node: NodeDriver, lib: str, py_password: Any, seal_id: str, node_password: Any, readable: bool
 ) -> None:
-    sealed = iron.seal_data(MESSAGE, py_password)
+    sealed = iron_session.seal_data(MESSAGE, py_password)
     assert sealed.split("*")[1] == seal_id
     if readable:
         assert node.unseal(lib, sealed, node_password) == MESSAGE
@@ -571,11 +571,11 @@ def test_session_rotation_node_to_python(
     )
     assert sealed.split("*")[1] == seal_id
     if readable:
-        opened = iron.open_data(sealed, node_password)
+        opened = iron_session.open_data(sealed, node_password)
         assert (opened.data, opened.password_id) == (MESSAGE, seal_id)
     else:
         with pytest.raises(UnknownPasswordError) as caught:
-            iron.unseal_data(sealed, node_password)
+            iron_session.unseal_data(sealed, node_password)
         assert caught.value.reason == "unknown-password"
 
 
@@ -600,7 +600,7 @@ def test_session_ttl_python_to_node(
     node: NodeDriver, lib: str, ttl: int | None, delta_s: float, ok: bool
 ) -> None:
     kwargs: dict[str, Any] = {} if ttl is None else {"ttl": ttl}
-    sealed = iron.seal_data(MESSAGE, PW, now=T0, **kwargs)
+    sealed = iron_session.seal_data(MESSAGE, PW, now=T0, **kwargs)
     now_ms = round((T0 + delta_s) * 1000)
     if ok:
         assert node.unseal(lib, sealed, PW, now_ms=now_ms) == MESSAGE
@@ -617,16 +617,16 @@ def test_session_ttl_node_to_python(
     sealed = node_seal(node, lib, MESSAGE, PW, ttl=ttl, now_ms=T0_MS)
     assert sealed.split("*")[5] == ("" if ttl == 0 else str(T0_MS + (ttl or 1_209_600) * 1000))
     if ok:
-        assert iron.unseal_data(sealed, PW, now=T0 + delta_s) == MESSAGE
+        assert iron_session.unseal_data(sealed, PW, now=T0 + delta_s) == MESSAGE
     else:
         with pytest.raises(ExpiredSealError) as caught:
-            iron.unseal_data(sealed, PW, now=T0 + delta_s)
+            iron_session.unseal_data(sealed, PW, now=T0 + delta_s)
         assert caught.value.reason == "expired"
 
 
 @pytest.mark.parametrize("lib", SESSION_LIBS)
 def test_S8_6_sealed_at_epoch_read_at_ttl_plus_60s(node: NodeDriver, lib: str) -> None:
-    from_python = iron.seal_data(MESSAGE, PW, ttl=60, now=0)
+    from_python = iron_session.seal_data(MESSAGE, PW, ttl=60, now=0)
     from_node = node.seal(lib, MESSAGE, PW, ttl=60, now_ms=0)
     assert from_python.split("*")[5] == from_node.split("*")[5] == "60000"
     if lib == "session9":
@@ -635,8 +635,8 @@ def test_S8_6_sealed_at_epoch_read_at_ttl_plus_60s(node: NodeDriver, lib: str) -
         assert node.unseal(lib, from_python, PW, now_ms=120_000) == {}
     assert node.unseal(lib, from_python, PW, now_ms=119_999) == MESSAGE
     with pytest.raises(ExpiredSealError):
-        iron.unseal_data(from_node, PW, now=120)
-    assert iron.unseal_data(from_node, PW, now=119.999) == MESSAGE
+        iron_session.unseal_data(from_node, PW, now=120)
+    assert iron_session.unseal_data(from_node, PW, now=119.999) == MESSAGE
 
 
 MARKERS = ["~1", "~2", "~999", "~NaN", "~2abc", "", "~", "~2~2"]
@@ -646,7 +646,7 @@ MARKERS = ["~1", "~2", "~999", "~NaN", "~2abc", "", "~", "~2~2"]
 def test_version_marker_S9_12(node: NodeDriver, marker: str) -> None:
     """Python reads like iron-session 9 (marker ignored); v8 only returns the data for ~2."""
     sealed = node_seal(node, "session9", MESSAGE, PW).removesuffix("~2") + marker
-    assert iron.unseal_data(sealed, PW) == MESSAGE
+    assert iron_session.unseal_data(sealed, PW) == MESSAGE
     assert node.session9_unseal(sealed, PW) == (MESSAGE, None)
     # v8: parseInt of what follows the first "~" must be 2, else it unwraps .persistent
     v8 = node.unseal("session8", sealed, PW)
@@ -661,7 +661,7 @@ def test_raw_seal_without_id_is_unreadable_by_iron_session(node: NodeDriver, lib
     else:
         assert node.unseal(lib, sealed, PW) == {}
     with pytest.raises(UnknownPasswordError, match="default"):
-        iron.unseal_data(sealed, PW)
+        iron_session.unseal_data(sealed, PW)
 
 
 @pytest.mark.parametrize("lib", SESSION_LIBS)
@@ -670,7 +670,7 @@ def test_session_reads_raw_seal_with_id_1(node: NodeDriver, lib: str) -> None:
     for sealer in IRON_LIBS:
         sealed = node.seal(sealer, MESSAGE, {"id": "1", "secret": PW}) + "~2"
         assert node.unseal(lib, sealed, PW) == MESSAGE
-        assert iron.unseal_data(sealed, PW) == MESSAGE
+        assert iron_session.unseal_data(sealed, PW) == MESSAGE
 
 
 # ---------------------------------------------------------------------------------------
@@ -808,7 +808,7 @@ def test_fixed_randomness_byte_identical(node: NodeDriver, lib: str, case: str) 
     """Public seal()/seal_data() against seal()/sealData() with the same random bytes."""
     data, py_password, node_password, options, node_options, ttl = FIXED_CASES[case]
     if lib in SESSION_LIBS:
-        from_python = iron.seal_data(data, {1: OLD, 3: py_password}, ttl=ttl, now=T0)
+        from_python = iron_session.seal_data(data, {1: OLD, 3: py_password}, ttl=ttl, now=T0)
         from_node = node.seal(
             lib, data, {"1": OLD, "3": node_password}, ttl=ttl, now_ms=T0_MS, fixed_random=0x61
         )
@@ -865,7 +865,7 @@ def test_vector_v6_cookie_through_iron_session(node: NodeDriver, lib: str) -> No
     expected = vector["iron_session_v8_reads_as"] if lib == "session8" else vector["data"]
     assert node.unseal(lib, vector["seal"], vector["password"]) == expected
     # Python reads as iron-session 9 does: the raw object, no "persistent" unwrapping.
-    assert iron.unseal_data(vector["seal"], vector["password"]) == vector["data"]
+    assert iron_session.unseal_data(vector["seal"], vector["password"]) == vector["data"]
 
 
 @pytest.mark.parametrize("lib", IRON_LIBS)
@@ -1157,7 +1157,7 @@ def test_bad_token_iron_session(node: NodeDriver, lib: str, case: str) -> None:
     password = bad.password if isinstance(bad.password, dict) else {"1": bad.password}
     sealed = bad.token() + "~2"
     with pytest.raises(bad.error) as caught:
-        iron.unseal_data(sealed, py_password(password), now=T0)
+        iron_session.unseal_data(sealed, py_password(password), now=T0)
     message = bad.node_message("wc2" if lib == "session9" else "wc1")
     if lib == "session9":
         data, reason = node.session9_unseal(sealed, password, now_ms=T0_MS)
@@ -1384,7 +1384,7 @@ def test_S8_5_short_password_in_session_seal(node: NodeDriver, lib: str) -> None
     with pytest.raises(NodeError, match="Password string too short"):
         node.seal(lib, MESSAGE, "x" * 30)
     with pytest.raises(PasswordError, match="Password string too short"):
-        iron.seal_data(MESSAGE, "x" * 30)
+        iron_session.seal_data(MESSAGE, "x" * 30)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1528,7 +1528,7 @@ def test_expired_seal_with_a_bad_mac(node: NodeDriver) -> None:
             node.unseal(lib, sealed, PW, now_ms=T0_MS)
     assert node.session9_unseal(sealed + "~2", PW, now_ms=T0_MS) == ({}, "expired")
     with pytest.raises(InvalidSealError, match="Bad hmac value") as caught:
-        iron.unseal_data(sealed + "~2", PW, now=T0)
+        iron_session.unseal_data(sealed + "~2", PW, now=T0)
     assert caught.value.reason == "invalid"
 
 
@@ -1579,4 +1579,4 @@ def test_unserializable_data(
     with pytest.raises(IronError, match="not JSON serializable"):
         iron.seal(python_data, PW)
     with pytest.raises(IronError, match="not JSON serializable"):
-        iron.seal_data(python_data, PW)
+        iron_session.seal_data(python_data, PW)

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http.cookie import parse_cookie
 
-from django_iron_session import compression, iron
+from django_iron_session import compression, iron, iron_session
 from django_iron_session.conf import Config, get_config
 from django_iron_session.keyring_file import KeyringFileError, read_passwords
 from django_iron_session.passwords import KeyringFilePasswords
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         sealed = _cookie_value(text, config.cookie_name)
         keyring = _keyring(config)
         try:
-            opened = iron.open_data(
+            opened = iron_session.open_data(
                 sealed, keyring, options=config.options, decode=compression.decode
             )
         except iron.IronError as error:
@@ -92,6 +92,6 @@ def _keyring(config: Config) -> iron.Keyring:
     if not isinstance(config.passwords, KeyringFilePasswords):
         return config.passwords.keyring()
     try:
-        return iron.Keyring.of(read_passwords(config.passwords.path))
+        return iron_session.as_keyring(read_passwords(config.passwords.path))
     except (KeyringFileError, iron.PasswordError) as error:
         raise CommandError(f"IRON_SESSION['KEYRING_FILE'] is unusable: {error}") from None
