@@ -21,6 +21,7 @@ from django_iron_session.keyring_file import (
     read_passwords,
     write_keyring,
 )
+from testing.constants import USER_PASSWORD, USERNAME
 from tests.command_process import DJANGO_ADMIN, command_env, run_command
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 ONE = "password-one-" + "1" * 32
 TWO = "password-two-" + "2" * 32
-USER_PASSWORD = "correct-horse-battery-staple-42"
 
 
 class Output:
@@ -76,8 +76,8 @@ def test_a_rotation_from_start_to_prune_logs_no_one_out(
     path = tmp_path / "keyring.json"
     settings.IRON_SESSION = {"KEYRING_FILE": str(path), "KEYRING_CHECK_INTERVAL": 0}
     rotate("--init")
-    django_user_model.objects.create_user("alice", password=USER_PASSWORD)
-    assert client.login(username="alice", password=USER_PASSWORD)
+    django_user_model.objects.create_user(USERNAME, password=USER_PASSWORD)
+    assert client.login(username=USERNAME, password=USER_PASSWORD)
 
     def cookie_password_id() -> str:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -87,14 +87,14 @@ def test_a_rotation_from_start_to_prune_logs_no_one_out(
 
     rotate()
     response = client.get("/whoami/")
-    assert response.content == b"alice"
+    assert response.content == USERNAME.encode()
     # The response re-sealed the session under the new password.
     assert settings.SESSION_COOKIE_NAME in response.cookies
     assert cookie_password_id() == "2"
 
     rotate("--prune", "--older-than", "0")
     assert read_passwords(path).keys() == {"2"}
-    assert client.get("/whoami/").content == b"alice"
+    assert client.get("/whoami/").content == USERNAME.encode()
 
 
 # Rotating a keyring file
