@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv with the newest Python 3.10-3.13 on this machine and installs the package in
-# it, editable, with everything for the tests, linters and tox (the "dev" extra) and Sphinx for
-# the documentation (the "docs" dependency group). Does nothing when .venv already has what
+# it, editable, with everything for the tests, linters, documentation, release checks and tox
+# (the "dev" dependency group of pyproject.toml). Does nothing when .venv already has what
 # pyproject.toml asks for. PYTHON=/path/to/python chooses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +47,8 @@ fi
 wanted=$(sha256sum pyproject.toml)
 if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$wanted" ]]; then
     echo "Installing django-iron-session and its development tools into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --editable ".[dev]" --group docs
+    # pip 25.1 or newer installs dependency groups (PEP 735).
+    "$VENV/bin/python" -m pip install --quiet --upgrade "pip>=25.1"
+    "$VENV/bin/python" -m pip install --quiet --editable . --group dev
     echo "$wanted" >"$STAMP"
 fi
