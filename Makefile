@@ -1,5 +1,6 @@
-# The two commands of the README's quick start, tox and the docs. The work is in scripts/.
-.PHONY: demo demo-node test tox docs
+# The two commands of the README's quick start, tox, the docs and the release checks. The
+# work is in scripts/.
+.PHONY: demo demo-node test tox docs dist
 
 # Set up .venv and serve the demo site on http://127.0.0.1:8000/
 demo:
@@ -28,3 +29,9 @@ docs:
 	scripts/setup-python.sh
 	.venv/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	.venv/bin/sphinx-build -W --keep-going -q -b doctest docs docs/_build/doctest
+
+# Build the sdist and the wheel into dist/, check them (twine check --strict, contents) and run
+# the unit tests from the unpacked sdist against the wheel installed in a new virtualenv
+dist:
+	scripts/setup-python.sh
+	scripts/check-dist.sh
