@@ -17,7 +17,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from django_iron_session import chunks, compression, iron, iron_session, revocation
 from django_iron_session.conf import Config, get_config
-from django_iron_session.known_cookies import known_cookies
+from django_iron_session.known_cookies import Opened, known_cookies
 
 logger = logging.getLogger("django_iron_session")
 security_logger = logging.getLogger("django.security.SuspiciousSession")
@@ -73,6 +73,8 @@ class SessionStore(SessionBase):
         self._held = False
         #: no response will carry this session's cookie (see make_read_only)
         self._read_only = False
+        #: what the cookie's seal held, once opened (for REFRESH_AFTER)
+        self._opened: Opened | None = None
         value = self.session_key
         if value is not None:
             # Most cookies name the sealing password: one prefix test tells them apart.
@@ -99,7 +101,7 @@ class SessionStore(SessionBase):
         if self.session_key is None:
             return {}
         try:
-            data = _open(self.session_key, self._config)
+            data, self._opened = _open(self.session_key, self._config)
         except iron.IronError as error:
             _log_rejected(self.session_key, error)
             # No key and no data: SessionMiddleware deletes the cookie unless the
@@ -178,12 +180,14 @@ class SessionStore(SessionBase):
         self._refuse_if_read_only("cycle_key() (which login() calls)")
         self.keys()  # loads the session, and the lineage it replaces
         self._lineage = None
+        self.modified = True  # a new seal, even if nothing else changed (REFRESH_AFTER)
         self.save()
 
     async def acycle_key(self) -> None:
         self._refuse_if_read_only("cycle_key() (which login() calls)")
         await self.akeys()  # loads the session, and the lineage it replaces
         self._lineage = None
+        self.modified = True  # a new seal, even if nothing else changed (REFRESH_AFTER)
         self.save()
 
     # The lineage to revoke is the one being sealed, else the one the cookie's seal carried,
@@ -260,10 +264,13 @@ class SessionStore(SessionBase):
             # before a log-out and seals it after cannot outlive the log-out's entry.
             expires_at = min(expires_at, self._admitted_at + self.get_session_cookie_age())
             data = {**data, **self._lineage.fields()}
+        plaintext = (compression.encode if config.compress else iron.serialize)(data)
+        if not self.modified and self._is_fresh(plaintext, expires_at):
+            assert self.session_key is not None  # fresh means a cookie came in
+            return self.session_key
         # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
         # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
         ttl = math.floor(expires_at - now) or -1
-        plaintext = (compression.encode if config.compress else iron.serialize)(data)
         keyring = config.passwords.keyring()
         value = iron_session.seal_data(
             plaintext,
@@ -281,8 +288,22 @@ class SessionStore(SessionBase):
             if size > limit and not chunks.fits(config, value, max_age):
                 raise SessionTooLargeError(self._too_large_message(size, limit))
         # The next request most likely brings this cookie back.
-        known_cookies.add(value, keyring, expires_at, plaintext)
+        known_cookies.add(value, keyring, Opened(plaintext, expires_at))
         return value
+
+    def _is_fresh(self, plaintext: bytes, expires_at: float) -> bool:
+        """REFRESH_AFTER: the cookie that came in holds this very plaintext, and sealing it
+        again would push its expiry back by less than REFRESH_AFTER seconds."""
+        refresh_after = self._config.refresh_after
+        opened = self._opened
+        return (
+            refresh_after is not None
+            and opened is not None
+            and self.session_key is not None
+            and opened.expires_at is not None
+            and expires_at - opened.expires_at < refresh_after
+            and opened.plaintext == plaintext
+        )
 
     def _expires_at(self, expiry: object, now: float) -> float:
         """``get_expiry_date().timestamp()``, without building datetimes for the common
@@ -314,28 +335,29 @@ def _sealing_id(value: str) -> str | None:
     return None if end < 0 else value[len(_SEAL_START) : end]
 
 
-def _open(value: str, config: Config) -> dict[str, Any]:
+def _open(value: str, config: Config) -> tuple[dict[str, Any], Opened]:
+    """The session a cookie holds, and what its seal held."""
     keyring = config.passwords.keyring()
-    plaintext = known_cookies.plaintext(value, keyring, config.options)
-    if plaintext is None:
-        plaintext = _verify(value, keyring, config)
-    data = compression.decode(plaintext)
+    opened = known_cookies.opened(value, keyring, config.options)
+    if opened is None:
+        opened = _verify(value, keyring, config)
+    data = compression.decode(opened.plaintext)
     if not isinstance(data, dict):
         raise iron.InvalidSealError(f"The seal holds a {type(data).__name__}, not a dict")
-    return data
+    return data, opened
 
 
-def _verify(value: str, keyring: iron.Keyring, config: Config) -> bytes:
-    """The plaintext of a cookie this process does not know yet, once its MAC is checked."""
+def _verify(value: str, keyring: iron.Keyring, config: Config) -> Opened:
+    """What a cookie this process does not know yet holds, once its MAC is checked."""
     try:
-        opened = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
+        unsealed = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
     except iron.UnknownPasswordError:
         # Another process may have just added a password to the keyring file.
         keyring = config.passwords.keyring(refresh=True)
-        opened = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
-    plaintext: bytes = opened.data
-    known_cookies.add(value, keyring, opened.expires_at, plaintext)
-    return plaintext
+        unsealed = iron_session.open_data(value, keyring, options=config.options, decode=bytes)
+    opened = Opened(unsealed.data, unsealed.expires_at)
+    known_cookies.add(value, keyring, opened)
+    return opened
 
 
 def _log_rejected(value: str, error: iron.IronError) -> None:

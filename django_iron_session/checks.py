@@ -45,6 +45,10 @@ def _is_positive_int(value: object) -> bool:
     return iron.is_int(value) and value > 0
 
 
+def _is_seconds_or_none(value: object) -> bool:
+    return value is None or _is_seconds(value)
+
+
 def _is_path(value: object) -> bool:
     return value is None or isinstance(value, (str, os.PathLike))
 
@@ -71,6 +75,7 @@ VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "COMPRESS": (_is_bool, "True or False"),
     "REVOCATION_CACHE": (_is_cache_alias, "None or the alias of a cache in settings.CACHES"),
     "REVOCATION_CACHE_DOWN": (_is_cache_down_policy, '"refuse" or "accept"'),
+    "REFRESH_AFTER": (_is_seconds_or_none, "None or a number of seconds, 0 or more"),
 }
 
 
@@ -227,7 +232,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
 
 
 def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
-    """What CHUNKED, COMPRESS and REVOCATION_CACHE need to work as meant."""
+    """What CHUNKED, COMPRESS, REVOCATION_CACHE and REFRESH_AFTER need to work as meant."""
     messages: list[CheckMessage] = []
     if values["CHUNKED"] and not _middleware_chunks():
         messages.append(
@@ -260,7 +265,34 @@ def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
                 id="django_iron_session.W012",
             )
         )
+    messages += _refresh_after_messages(values["REFRESH_AFTER"])
     return messages
+
+
+def _refresh_after_messages(refresh_after: float | None) -> list[CheckMessage]:
+    if refresh_after is None:
+        return []
+    if not settings.SESSION_SAVE_EVERY_REQUEST:
+        return [
+            Warning(
+                "IRON_SESSION['REFRESH_AFTER'] is set, but SESSION_SAVE_EVERY_REQUEST is "
+                "False: only changed sessions are sealed, so it changes nothing.",
+                hint="Set SESSION_SAVE_EVERY_REQUEST = True for sliding sessions, or remove "
+                "REFRESH_AFTER.",
+                id="django_iron_session.W013",
+            )
+        ]
+    if refresh_after >= settings.SESSION_COOKIE_AGE:
+        return [
+            Warning(
+                f"IRON_SESSION['REFRESH_AFTER'] ({refresh_after} s) is not less than "
+                f"SESSION_COOKIE_AGE ({settings.SESSION_COOKIE_AGE} s): an unchanged session "
+                "is never sealed again, so it expires however active its user is.",
+                hint="Use a small share of SESSION_COOKIE_AGE, e.g. a tenth of it.",
+                id="django_iron_session.W014",
+            )
+        ]
+    return []
 
 
 def _middleware_chunks() -> bool:

@@ -40,6 +40,9 @@ class Config:
     revocation_cache: str | None
     #: "refuse" or "accept" a session whose revocation the cache cannot answer for
     revocation_cache_down: str
+    #: seconds: an unchanged session's cookie is sealed again only once that would push
+    #: its expiry back by at least this much; None to seal it on every save
+    refresh_after: float | None
 
 
 def _build() -> Config:
@@ -66,6 +69,7 @@ def _build() -> Config:
         compress=values["COMPRESS"],
         revocation_cache=values["REVOCATION_CACHE"],
         revocation_cache_down=values["REVOCATION_CACHE_DOWN"],
+        refresh_after=values["REFRESH_AFTER"],
     )
 
 

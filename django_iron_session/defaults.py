@@ -16,4 +16,5 @@ DEFAULTS: dict[str, Any] = {
     "COMPRESS": False,
     "REVOCATION_CACHE": None,
     "REVOCATION_CACHE_DOWN": "refuse",
+    "REFRESH_AFTER": None,
 }

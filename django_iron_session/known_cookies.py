@@ -20,10 +20,11 @@ from django_iron_session import iron
 SIZE = 1024
 
 
-class _Known(NamedTuple):
-    keyring: iron.Keyring
-    expires_at: float | None
+class Opened(NamedTuple):
+    """What a cookie's seal holds, and until when (seconds since the epoch, or None)."""
+
     plaintext: bytes
+    expires_at: float | None
 
 
 class KnownCookies:
@@ -31,27 +32,26 @@ class KnownCookies:
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._known: dict[str, _Known] = {}
+        self._known: dict[str, tuple[iron.Keyring, Opened]] = {}
 
-    def plaintext(self, value: str, keyring: iron.Keyring, options: iron.Options) -> bytes | None:
-        """The plaintext of a known cookie, None for an unknown one; an expired one raises
+    def opened(self, value: str, keyring: iron.Keyring, options: iron.Options) -> Opened | None:
+        """What a known cookie holds, None for an unknown one; an expired one raises
         ``iron.ExpiredSealError``, as unsealing it would."""
         known = self._known.get(value)
-        if known is None or known.keyring is not keyring:
+        if known is None or known[0] is not keyring:
             return None
-        if known.expires_at is not None and known.expires_at <= (
+        expires_at = known[1].expires_at
+        if expires_at is not None and expires_at <= (
             time.time() + options.localtime_offset - options.timestamp_skew
         ):
             raise iron.ExpiredSealError("Expired seal")
-        return known.plaintext
+        return known[1]
 
-    def add(
-        self, value: str, keyring: iron.Keyring, expires_at: float | None, plaintext: bytes
-    ) -> None:
+    def add(self, value: str, keyring: iron.Keyring, opened: Opened) -> None:
         if len(self._known) >= self.size:
             # Replacing the dict rather than clearing it: a thread reading it is unaffected.
             self._known = {}
-        self._known[value] = _Known(keyring, expires_at, plaintext)
+        self._known[value] = (keyring, opened)
 
     def clear(self) -> None:
         self._known = {}

@@ -8,7 +8,7 @@ import pytest
 from django_iron_session import iron, iron_session
 from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
-from django_iron_session.known_cookies import KnownCookies, known_cookies
+from django_iron_session.known_cookies import KnownCookies, Opened, known_cookies
 from testing.constants import NEWER_PASSWORD, PASSWORD
 
 if TYPE_CHECKING:
@@ -20,37 +20,42 @@ OPTIONS = iron.Options(timestamp_skew=0)
 
 def test_a_known_cookie_gives_its_plaintext_for_the_same_keyring_only() -> None:
     known = KnownCookies()
-    known.add("cookie", KEYRING, time.time() + 60, b'{"a":1}')
+    expires_at = time.time() + 60
+    known.add("cookie", KEYRING, Opened(b'{"a":1}', expires_at))
 
-    assert known.plaintext("cookie", KEYRING, OPTIONS) == b'{"a":1}'
-    assert known.plaintext("cookie", iron_session.as_keyring(NEWER_PASSWORD), OPTIONS) is None
-    assert known.plaintext("other", KEYRING, OPTIONS) is None
+    assert known.opened("cookie", KEYRING, OPTIONS) == (b'{"a":1}', expires_at)
+    assert known.opened("cookie", iron_session.as_keyring(NEWER_PASSWORD), OPTIONS) is None
+    assert known.opened("other", KEYRING, OPTIONS) is None
 
 
 def test_a_known_cookie_past_its_expiry_is_expired() -> None:
     known = KnownCookies()
-    known.add("cookie", KEYRING, time.time() - 1, b"{}")
+    known.add("cookie", KEYRING, Opened(b"{}", time.time() - 1))
 
     with pytest.raises(iron.ExpiredSealError):
-        known.plaintext("cookie", KEYRING, OPTIONS)
-    assert known.plaintext("cookie", KEYRING, iron.Options(timestamp_skew=60)) == b"{}"
+        known.opened("cookie", KEYRING, OPTIONS)
+    assert known.opened("cookie", KEYRING, iron.Options(timestamp_skew=60)) is not None
 
 
 def test_a_cookie_without_expiry_never_expires() -> None:
     known = KnownCookies()
-    known.add("cookie", KEYRING, None, b"{}")
+    known.add("cookie", KEYRING, Opened(b"{}", None))
 
-    assert known.plaintext("cookie", KEYRING, OPTIONS) == b"{}"
+    assert known.opened("cookie", KEYRING, OPTIONS) == (b"{}", None)
 
 
 def test_a_full_table_starts_over() -> None:
     known = KnownCookies(size=2)
     for value in ("a", "b", "c"):
-        known.add(value, KEYRING, None, value.encode())
+        known.add(value, KEYRING, Opened(value.encode(), None))
 
-    assert [known.plaintext(value, KEYRING, OPTIONS) for value in "abc"] == [None, None, b"c"]
+    assert [known.opened(value, KEYRING, OPTIONS) for value in "abc"] == [
+        None,
+        None,
+        (b"c", None),
+    ]
     known.clear()
-    assert known.plaintext("c", KEYRING, OPTIONS) is None
+    assert known.opened("c", KEYRING, OPTIONS) is None
 
 
 # --- with the engine -----------------------------------------------------------------------
@@ -67,18 +72,24 @@ def sealed_session() -> str:
 def test_the_engine_knows_the_cookies_it_seals_and_opens() -> None:
     cookie = sealed_session()
     keyring = get_config().passwords.keyring()
-    assert known_cookies.plaintext(cookie, keyring, OPTIONS) == b'{"a":1}'
+    sealed = known_cookies.opened(cookie, keyring, OPTIONS)
+    assert sealed is not None
+    assert sealed.plaintext == b'{"a":1}'
 
     known_cookies.clear()
     assert SessionStore(cookie)["a"] == 1
-    assert known_cookies.plaintext(cookie, keyring, OPTIONS) == b'{"a":1}'
+    opened = known_cookies.opened(cookie, keyring, OPTIONS)
+    assert opened is not None
+    assert opened.plaintext == b'{"a":1}'
+    # The seal holds whole milliseconds.
+    assert opened.expires_at == pytest.approx(sealed.expires_at, abs=0.001)
 
 
 def test_a_known_cookie_is_still_refused_once_expired() -> None:
     cookie = sealed_session()
     keyring = get_config().passwords.keyring()
     # As if its expiry had passed since it was sealed.
-    known_cookies.add(cookie, keyring, time.time() - 1, b'{"a":1}')
+    known_cookies.add(cookie, keyring, Opened(b'{"a":1}', time.time() - 1))
 
     store = SessionStore(cookie)
 

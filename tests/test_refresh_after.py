@@ -1,0 +1,141 @@
+"""IRON_SESSION["REFRESH_AFTER"]: with SESSION_SAVE_EVERY_REQUEST, an unchanged session's
+cookie is sealed again only once that would push its expiry back by REFRESH_AFTER seconds."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from django_iron_session import iron_session
+from django_iron_session.backend import SessionStore
+from testing.constants import PASSWORD
+from tests.helpers import our_ids
+
+if TYPE_CHECKING:
+    from django.test import Client
+    from pytest_django import Settings
+
+AGE = 3600
+MILLISECOND = 0.001
+
+
+@pytest.fixture(autouse=True)
+def sliding(settings: Settings) -> None:
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    settings.SESSION_COOKIE_AGE = AGE
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "REFRESH_AFTER": 60}
+
+
+def sealed_ago(seconds: float, data: Any = None) -> str:
+    """A cookie as this engine seals it, ``seconds`` ago."""
+    return iron_session.seal_data(
+        {"a": [1]} if data is None else data, PASSWORD, ttl=AGE, now=time.time() - seconds
+    )
+
+
+def expiry(cookie: str) -> float:
+    expires_at = iron_session.open_data(cookie, PASSWORD).expires_at
+    assert expires_at is not None
+    return expires_at
+
+
+def saved(cookie: str) -> str:
+    """The cookie after a request that reads the session (SESSION_SAVE_EVERY_REQUEST)."""
+    store = SessionStore(cookie)
+    store.load()
+    store.save()
+    assert store.session_key is not None
+    return store.session_key
+
+
+def test_a_young_unchanged_cookie_is_sent_back_as_it_is(client: Client) -> None:
+    cookie = sealed_ago(59)
+    client.cookies["sessionid"] = cookie
+
+    response = client.get("/session/")
+
+    assert response.json() == {"a": [1]}
+    assert response.cookies["sessionid"].value == cookie
+
+
+def test_once_refresh_after_has_passed_the_cookie_is_sealed_again() -> None:
+    before = time.time()
+    old = sealed_ago(61)
+    cookie = saved(old)
+
+    assert cookie != old
+    assert iron_session.unseal_data(cookie, PASSWORD) == {"a": [1]}
+    assert expiry(cookie) >= before + AGE - MILLISECOND
+
+
+def test_without_refresh_after_every_save_seals_again(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD}
+    cookie = sealed_ago(1)
+
+    assert saved(cookie) != cookie
+
+
+def test_a_changed_session_is_sealed_at_once() -> None:
+    store = SessionStore(sealed_ago(1))
+    store["b"] = 2
+    store.save()
+
+    assert store.session_key is not None
+    assert iron_session.unseal_data(store.session_key, PASSWORD) == {"a": [1], "b": 2}
+
+
+def test_a_change_made_in_place_is_sealed_at_once() -> None:
+    # No assignment, so `modified` stays False: the plaintext tells.
+    store = SessionStore(sealed_ago(1))
+    store["a"].append(2)
+    store.save()
+
+    assert store.session_key is not None
+    assert iron_session.unseal_data(store.session_key, PASSWORD) == {"a": [1, 2]}
+
+
+def test_log_in_always_seals_a_new_cookie() -> None:
+    cookie = sealed_ago(1)
+    store = SessionStore(cookie)
+
+    store.cycle_key()
+
+    assert store.session_key not in (None, cookie)
+
+
+def test_a_cookie_sealed_under_an_older_password_is_sealed_again(settings: Settings) -> None:
+    settings.IRON_SESSION = {"PASSWORD": {1: PASSWORD, 2: PASSWORD[::-1]}, "REFRESH_AFTER": 60}
+    cookie = sealed_ago(1)
+
+    assert saved(cookie) != cookie
+
+
+def test_a_cookie_that_never_expires_is_sealed_again() -> None:
+    cookie = iron_session.seal_data({"a": [1]}, PASSWORD, ttl=0)
+
+    assert saved(cookie) != cookie
+
+
+@pytest.mark.parametrize("value", ["60", -1, float("nan"), True])
+def test_a_bad_value_is_an_error(settings: Settings, value: object) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "REFRESH_AFTER": value}
+
+    assert "E006" in our_ids()
+
+
+def test_without_save_every_request_it_is_a_warning(settings: Settings) -> None:
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+
+    assert "W013" in our_ids()
+
+
+@pytest.mark.parametrize(("refresh_after", "warned"), [(AGE - 1, False), (AGE, True)])
+def test_as_long_as_the_cookie_age_it_is_a_warning(
+    settings: Settings, refresh_after: float, warned: bool
+) -> None:
+    settings.IRON_SESSION = {"PASSWORD": PASSWORD, "REFRESH_AFTER": refresh_after}
+
+    assert ("W014" in our_ids()) is warned
+    assert "W013" not in our_ids()
