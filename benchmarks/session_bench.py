@@ -188,7 +188,8 @@ def unseen_cookies(data: dict[str, Any]) -> list[str]:
     """
     from django_iron_session.known_cookies import SIZE
 
-    cookies = [first_cookie(IRON, {**data, "count": n}) for n in range(4 * SIZE)]
+    # The table is emptied when full: by its turn again, a cookie has been forgotten.
+    cookies = [first_cookie(IRON, {**data, "count": n}) for n in range(2 * SIZE + 1)]
     forget_cookies()
     return cookies
 
@@ -226,14 +227,23 @@ def micros_per_call(operation: Callable[[], object], seconds: float, clock: Cloc
 
 
 def medians(
-    candidates: dict[Any, Callable[[], object]], seconds: float, rounds: int, clock: Clock
+    candidates: dict[Any, Callable[[], object]],
+    seconds: float,
+    rounds: int,
+    clock: Clock,
+    settings_for: dict[Any, dict[str, Any]],
 ) -> dict[Any, float]:
-    """Median µs per call of each, the candidates taking turns in every round."""
+    """Median µs per call of each, the candidates taking turns in every round, each under
+    its own settings if ``settings_for`` has any."""
+    from django.test import override_settings
+
     samples: dict[Any, list[float]] = {key: [] for key in candidates}
     for _ in range(rounds):
         for key, operation in candidates.items():
             forget_cookies()  # a cold candidate then meets no cookie another one opened
-            samples[key].append(micros_per_call(operation, seconds, clock))
+            overrides = settings_for.get(key)
+            with override_settings(**overrides) if overrides else contextlib.nullcontext():
+                samples[key].append(micros_per_call(operation, seconds, clock))
     return {key: statistics.median(values) for key, values in samples.items()}
 
 
@@ -379,6 +389,70 @@ def request_candidates(
     return candidates
 
 
+SLIDING = "read only, sliding"
+REFRESH_AFTER = 3600
+#: whole read-only requests with SESSION_SAVE_EVERY_REQUEST, and REFRESH_AFTER where named
+SLIDING_ROWS = [
+    "signed_cookies",
+    "iron, warm",
+    "iron, cold",
+    "iron, warm, REFRESH_AFTER",
+    "iron, cold, REFRESH_AFTER",
+]
+
+
+def sliding_candidates(
+    size: str, data: dict[str, Any], cold_cookies: list[str]
+) -> tuple[dict[Any, Callable[[], object]], dict[Any, dict[str, Any]]]:
+    candidates: dict[Any, Callable[[], object]] = {}
+    settings_for: dict[Any, dict[str, Any]] = {}
+    for name in SLIDING_ROWS:
+        engine_name = name.removesuffix(", REFRESH_AFTER")
+        overrides: dict[str, Any] = {"SESSION_SAVE_EVERY_REQUEST": True}
+        if name != engine_name:
+            overrides["IRON_SESSION"] = {**settings.IRON_SESSION, "REFRESH_AFTER": REFRESH_AFTER}
+        unseen = cold_cookies if engine_name == "iron, cold" else None
+        cookie = first_cookie(ENGINES[engine_name], data)
+        browser = Browser(handler_for(engine_name), "/read", cookie, unseen)
+        candidates[(size, SLIDING, name)] = browser.request
+        settings_for[(size, SLIDING, name)] = overrides
+    return candidates, settings_for
+
+
+COMPRESS = "COMPRESS"
+#: sessions of growing size: the typical one and lists of recently viewed products
+COMPRESS_ITEMS = (0, 10, 29, 44, 100)
+
+
+def compress_candidates() -> tuple[
+    dict[Any, Callable[[], object]], dict[Any, dict[str, Any]], dict[Any, int]
+]:
+    """SessionStore save and cold load with COMPRESS off and on, and the cookies' lengths."""
+    from django.test import override_settings
+
+    candidates: dict[Any, Callable[[], object]] = {}
+    settings_for: dict[Any, dict[str, Any]] = {}
+    lengths: dict[Any, int] = {}
+    for items in COMPRESS_ITEMS:
+        data = {**SESSION_2KB, "recently_viewed": SESSION_2KB["recently_viewed"] * 4}
+        data["recently_viewed"] = data["recently_viewed"][:items]
+        if not items:
+            data = TYPICAL_SESSION
+        size = len(json.dumps(data, separators=(",", ":")))
+        for compress in (False, True):
+            overrides = {"IRON_SESSION": {**settings.IRON_SESSION, "COMPRESS": compress}}
+            with override_settings(**overrides):
+                cookie = first_cookie(IRON, data)
+                unseen = unseen_cookies(data)
+            save, _ = store_operations(IRON, data, functools.partial(str, cookie))
+            _, load = store_operations(IRON, data, in_turn(unseen))
+            for kind, operation in (("save", save), ("load", load)):
+                candidates[(COMPRESS, size, compress, kind)] = operation
+                settings_for[(COMPRESS, size, compress, kind)] = overrides
+            lengths[(size, compress)] = len(cookie)
+    return candidates, settings_for, lengths
+
+
 # ---- the report -------------------------------------------------------------------------
 
 
@@ -415,6 +489,27 @@ def request_table(figures: dict[Any, float]) -> Iterator[str]:
                 micros = figures[(size, view, name)]
                 speed = ratio(baseline, micros)
                 yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
+        yield f"{size} session, {SLIDING} (SESSION_SAVE_EVERY_REQUEST)"
+        baseline = figures[(size, SLIDING, BASELINE)]
+        for name in SLIDING_ROWS:
+            micros = figures[(size, SLIDING, name)]
+            speed = ratio(baseline, micros)
+            yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
+
+
+def compress_table(figures: dict[Any, float], lengths: dict[Any, int]) -> Iterator[str]:
+    yield (
+        "COMPRESS off -> on, this engine's SessionStore: cookie characters, save µs, cold load µs"
+    )
+    yield f"{'JSON bytes':>10} {'cookie':>13} {'save µs':>15} {'load µs':>15}"
+    for size in sorted({key[0] for key in lengths}):
+        plain, packed = lengths[(size, False)], lengths[(size, True)]
+        save = [figures[(COMPRESS, size, compress, "save")] for compress in (False, True)]
+        load = [figures[(COMPRESS, size, compress, "load")] for compress in (False, True)]
+        yield (
+            f"{size:10} {plain:6} {packed:6} {save[0]:7.1f} {save[1]:7.1f} "
+            f"{load[0]:7.1f} {load[1]:7.1f}"
+        )
 
 
 def targets(figures: dict[Any, float]) -> Iterator[tuple[str, float, bool]]:
@@ -444,14 +539,22 @@ def targets(figures: dict[Any, float]) -> Iterator[tuple[str, float, bool]]:
             yield f"{size}: request {view}, {name} >= {at_least}x", value, value >= at_least
 
 
-def measure(seconds: float, rounds: int, clock: Clock) -> dict[Any, float]:
+def measure(seconds: float, rounds: int, clock: Clock) -> tuple[dict[Any, float], dict[Any, int]]:
+    """µs per call of every candidate, and the cookie lengths of the COMPRESS table."""
     candidates: dict[Any, Callable[[], object]] = {}
+    settings_for: dict[Any, dict[str, Any]] = {}
     for size, data in SESSIONS.items():
         cold_cookies = unseen_cookies(data)
         candidates.update(operation_candidates(size, data, cold_cookies))
         candidates.update(request_candidates(size, data, cold_cookies))
+        sliding, sliding_settings = sliding_candidates(size, data, cold_cookies)
+        candidates.update(sliding)
+        settings_for.update(sliding_settings)
+    compressed, compress_settings, lengths = compress_candidates()
+    candidates.update(compressed)
+    settings_for.update(compress_settings)
     forget_cookies()
-    return medians(candidates, seconds, rounds, clock)
+    return medians(candidates, seconds, rounds, clock, settings_for), lengths
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> None:
@@ -465,7 +568,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     clock = Clock(args.wall)
     with redis_if_available() as redis:
         configure(redis)
-        figures = measure(args.seconds, args.rounds, clock)
+        figures, lengths = measure(args.seconds, args.rounds, clock)
         label = cache_label()
     versions = None
     if not args.no_node:
@@ -488,6 +591,9 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
         out(line)
     out("")
     for line in request_table(figures):
+        out(line)
+    out("")
+    for line in compress_table(figures, lengths):
         out(line)
     out("")
     out("targets")
