@@ -13,7 +13,10 @@ import time
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 
 from django_iron_session import chunks, compression, iron, iron_session, revocation
 from django_iron_session.conf import Config, get_config
@@ -61,7 +64,11 @@ class SessionStore(SessionBase):
     _session_cache: dict[str, Any]
 
     def __init__(self, session_key: str | None = None) -> None:
-        super().__init__(session_key)
+        # SessionBase.__init__, less its import of SESSION_SERIALIZER on every request:
+        # this engine seals JSON itself and needs it only if encode() is called.
+        self._session_key = session_key
+        self.accessed = False
+        self.modified = False
         self._config = get_config()
         #: what all cookies of this session share, for revocation (see revocation.py)
         self._lineage: revocation.Lineage | None = None
@@ -82,6 +89,11 @@ class SessionStore(SessionBase):
             self.modified = not value.startswith(f"{_SEAL_START}{sealing_id}*") and (
                 _sealing_id(value) is not None
             )
+
+    @cached_property
+    def serializer(self) -> Any:
+        """SESSION_SERIALIZER, for SessionBase's encode() and decode()."""
+        return import_string(settings.SESSION_SERIALIZER)
 
     def load(self) -> dict[str, Any]:
         data = self._unseal_cookie()

@@ -528,3 +528,12 @@ def test_the_async_api_works_natively_without_thread_hops(
         await SessionStore.aclear_expired()
 
     asyncio.run(scenario())
+
+
+def test_sessionbase_encode_and_decode_use_session_serializer(settings: Settings) -> None:
+    # The serializer is looked up when first needed, not on every request.
+    settings.SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+    store = SessionStore()
+
+    assert store.serializer is signing.JSONSerializer
+    assert store.decode(store.encode({"a": 1})) == {"a": 1}
