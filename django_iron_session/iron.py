@@ -20,7 +20,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -165,20 +164,25 @@ def _check_length(text_length: int | None, min_length: int) -> None:
         raise PasswordError(f"Password string too short (min {min_length} characters required)")
 
 
-def _pbkdf2(material: bytes, salt: str, iterations: int, length: int) -> bytes:
-    # Iron's salt is the hex *text* in the token, not the bytes it spells.
-    return hashlib.pbkdf2_hmac("sha1", material, salt.encode(), iterations, length)
-
-
-# A session cookie comes back unchanged on request after request: its keys are worth
-# remembering. Sealing never uses this: its salts are fresh and would only evict these.
-_remembered_pbkdf2 = lru_cache(maxsize=1024)(_pbkdf2)
+#: RFC 2104's pads, as byte translation tables: a key XOR 0x36 (inner) and XOR 0x5C (outer)
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
+_SHA1_BLOCK_BYTES = 64
+_SHA1_BYTES = 20
+# Iron derives keys with PBKDF2-HMAC-SHA1; HMAC does not rest on SHA-1's collision resistance.
+_sha1 = hashlib.sha1
 
 
 class _Secret:
-    """One secret, encoded once: text stretched with PBKDF2, or a raw key."""
+    """One secret, encoded once: text stretched with PBKDF2, or a raw key.
 
-    __slots__ = ("is_key", "material", "text_length")
+    Iron stretches with PBKDF2-HMAC-SHA1 and, by default, one iteration: each block of the
+    key is then HMAC(password, salt || INT(i)) (RFC 8018, section 5.2). The HMAC's states
+    keyed with the password are computed here, once, and copied for every block, instead of
+    keying a new HMAC for every derivation as ``hashlib.pbkdf2_hmac`` does. Same bytes out.
+    """
+
+    __slots__ = ("_inner", "_outer", "is_key", "material", "text_length")
 
     def __init__(self, secret: object, min_length: int) -> None:
         self.text_length: int | None = None
@@ -196,13 +200,29 @@ class _Secret:
         if not self.material:
             raise PasswordError("Empty password")
         _check_length(self.text_length, min_length)
+        key = self.material
+        if len(key) > _SHA1_BLOCK_BYTES:
+            key = _sha1(key).digest()
+        key = key.ljust(_SHA1_BLOCK_BYTES, b"\0")
+        self._inner = _sha1(key.translate(_INNER_PAD))
+        self._outer = _sha1(key.translate(_OUTER_PAD))
 
-    def key(self, salt: str, iterations: int, length: int, *, remember: bool) -> bytes:
+    def key(self, salt: str, iterations: int, length: int) -> bytes:
         if self.is_key:
             return self.material
-        if remember:
-            return _remembered_pbkdf2(self.material, salt, iterations, length)
-        return _pbkdf2(self.material, salt, iterations, length)
+        # Iron's salt is the hex *text* in the token, not the bytes it spells.
+        if iterations != 1:
+            return hashlib.pbkdf2_hmac("sha1", self.material, salt.encode(), iterations, length)
+        salted = self._inner.copy()
+        salted.update(salt.encode())
+        key = b""
+        for index in range(1, -(-length // _SHA1_BYTES) + 1):
+            inner = salted.copy()
+            inner.update(index.to_bytes(4, "big"))
+            outer = self._outer.copy()
+            outer.update(inner.digest())
+            key += outer.digest()
+        return key[:length]
 
 
 class Password:
@@ -247,19 +267,17 @@ class Password:
     def _check(self, options: Options) -> None:
         _check_length(self._shortest, options.min_password_length)
 
-    def _encryption_key(self, salt: str, options: Options, *, remember: bool) -> bytes:
+    def _encryption_key(self, salt: str, options: Options) -> bytes:
         size = _KEY_BYTES[options.algorithm]
-        key = self._encryption.key(salt, options.encryption_iterations, size, remember=remember)
+        key = self._encryption.key(salt, options.encryption_iterations, size)
         if len(key) != size:
             if len(key) < size:
                 raise PasswordError("Key buffer (password) too small")
             raise PasswordError(f"Invalid key length: {options.algorithm} needs {size} bytes")
         return key
 
-    def _integrity_key(self, salt: str, options: Options, *, remember: bool) -> bytes:
-        key = self._integrity.key(
-            salt, options.integrity_iterations, _INTEGRITY_KEY_BYTES, remember=remember
-        )
+    def _integrity_key(self, salt: str, options: Options) -> bytes:
+        key = self._integrity.key(salt, options.integrity_iterations, _INTEGRITY_KEY_BYTES)
         if len(key) < _INTEGRITY_KEY_BYTES:
             raise PasswordError("Key buffer (password) too small")
         return key
@@ -282,16 +300,8 @@ def _as_password(
 ) -> Password:
     if isinstance(value, Password):
         return value
-    if isinstance(value, (str, bytes)):
-        return _cached_password(value, id, min_length)
-    # Not a password at all (the types say it cannot be): Password says what is wrong.
+    # A str or bytes, or not a password at all: Password says what is wrong with it.
     return Password(value, id=id, min_length=min_length)
-
-
-@lru_cache(maxsize=64)
-def _cached_password(secret: str | bytes, id: str, min_length: int) -> Password:
-    # seal(data, "a password") should not re-encode and re-check it on every call.
-    return Password(secret, id=id, min_length=min_length)
 
 
 class Keyring(Mapping[str, Password]):
@@ -450,13 +460,6 @@ def _cipher(key: bytes, iv: bytes, algorithm: str) -> Cipher[modes.CBC | modes.C
     return Cipher(algorithms.AES(key), mode)
 
 
-@lru_cache(maxsize=1024)
-def _remembered_cipher(key: bytes, iv: str, algorithm: str) -> Cipher[modes.CBC | modes.CTR]:
-    # Building a Cipher costs as much as the decryption itself, and a cookie that comes back
-    # brings the same key and IV. Only ever called once the MAC has been verified.
-    return _cipher(key, _b64decode(iv), algorithm)
-
-
 def _encrypt(cipher: Cipher[modes.CBC | modes.CTR], plaintext: bytes, algorithm: str) -> bytes:
     if algorithm == "aes-256-cbc":
         pad = 16 - len(plaintext) % 16
@@ -493,14 +496,14 @@ def _seal_from_parts(
     options: Options,
 ) -> str:
     password._check(options)
-    encryption_key = password._encryption_key(encryption_salt, options, remember=False)
+    encryption_key = password._encryption_key(encryption_salt, options)
     cipher = _cipher(encryption_key, iv, options.algorithm)
     ciphertext = _encrypt(cipher, plaintext, options.algorithm)
     mac_base = (
         f"{MAC_PREFIX}*{password_id}*{encryption_salt}*{_b64encode(iv)}*"
         f"{_b64encode(ciphertext)}*{expiration}"
     )
-    integrity_key = password._integrity_key(integrity_salt, options, remember=False)
+    integrity_key = password._integrity_key(integrity_salt, options)
     return f"{mac_base}*{integrity_salt}*{_hmac(integrity_key, mac_base)}"
 
 
@@ -601,7 +604,7 @@ def _open(
     password = opener.find(password_id) if isinstance(opener, Keyring) else opener
     password._check(options)
     mac_base = sealed[: len(sealed) - len(integrity_salt) - len(digest) - 2]
-    integrity_key = password._integrity_key(integrity_salt, options, remember=True)
+    integrity_key = password._integrity_key(integrity_salt, options)
     if not hmac.compare_digest(_hmac(integrity_key, mac_base), digest):
         raise InvalidSealError("Bad hmac value")
 
@@ -610,8 +613,8 @@ def _open(
         _now_ms(now, options) - options.timestamp_skew * 1000
     ):
         raise ExpiredSealError("Expired seal")
-    key = password._encryption_key(encryption_salt, options, remember=True)
-    cipher = _remembered_cipher(key, iv, options.algorithm)
+    key = password._encryption_key(encryption_salt, options)
+    cipher = _cipher(key, _b64decode(iv), options.algorithm)
     plaintext = _decrypt(cipher, _b64decode(ciphertext), options.algorithm)
     return Unsealed(
         decode(plaintext), password_id, None if expires_ms is None else expires_ms / 1000

@@ -10,7 +10,6 @@ Every failure is an ``iron.IronError``, as in ``iron.py``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from django_iron_session.iron import (
@@ -20,7 +19,6 @@ from django_iron_session.iron import (
     Keyring,
     KeyringInput,
     Options,
-    Password,
     PasswordInput,
     Unsealed,
     deserialize,
@@ -52,15 +50,8 @@ def as_keyring(
         return password
     if isinstance(password, Mapping):
         return Keyring(password, min_length=min_length)
-    if isinstance(password, (str, bytes, Password)):
-        return _keyring_of(password, min_length)
-    # Not a password at all (the types say it cannot be): Keyring says what is wrong.
+    # A lone password, or not a password at all: Keyring says what is wrong with it.
     return Keyring({"1": password}, min_length=min_length)
-
-
-@lru_cache(maxsize=64)
-def _keyring_of(secret: str | bytes | Password, min_length: int) -> Keyring:
-    return Keyring({"1": secret}, min_length=min_length)
 
 
 def seal_data(

@@ -566,23 +566,6 @@ def test_cyclic_data_is_refused_before_the_password_is_looked_at() -> None:
 # -- behaviour of the caches and the messages ---------------------------------------------
 
 
-def test_sealing_does_not_fill_the_key_cache_and_unsealing_remembers() -> None:
-    before = iron._remembered_pbkdf2.cache_info()
-    sealed = iron_session.seal_data(DATA, PW)
-    assert iron._remembered_pbkdf2.cache_info() == before
-    for _ in range(3):
-        assert iron_session.unseal_data(sealed, PW) == DATA
-    after = iron._remembered_pbkdf2.cache_info()
-    assert (after.misses - before.misses, after.hits - before.hits) == (2, 4)
-
-
-def test_a_forged_seal_never_reaches_the_cipher_cache() -> None:
-    before = iron._remembered_cipher.cache_info()
-    with pytest.raises(InvalidSealError):
-        iron.unseal(edit(VALID, 3, "B" * 22, mac_ok=False), PW)
-    assert iron._remembered_cipher.cache_info() == before
-
-
 def test_messages_never_contain_secrets() -> None:
     secret = "short-secret-XYZ"
     errors: list[IronError] = []

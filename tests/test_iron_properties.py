@@ -6,6 +6,7 @@ fields swapped, fields re-ordered) raises an IronError and nothing else, and nev
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -117,3 +118,20 @@ def test_every_reordering_of_the_fields_is_refused(
 def test_the_seals_changed_above_open(sealed: str, password: Any, options: Options) -> None:
     for opener in (iron.unseal, iron_session.unseal_data):
         assert opener(sealed, password, now=T0, options=options)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(min_size=iron.MIN_PASSWORD_LENGTH, max_size=120),
+    st.text(max_size=150),
+    st.integers(min_value=1, max_value=3),
+    st.sampled_from([16, 20, 32, 40, 41]),
+)
+def test_key_derivation_is_pbkdf2_hmac_sha1(
+    secret: str, salt: str, iterations: int, length: int
+) -> None:
+    # The password's HMAC state is keyed once and copied per block (long passwords are
+    # hashed first, as HMAC does): the bytes must be hashlib's, whatever the lengths.
+    password = Password(secret)
+    expected = hashlib.pbkdf2_hmac("sha1", iron._utf8(secret), salt.encode(), iterations, length)
+    assert password._integrity.key(salt, iterations, length) == expected

@@ -18,9 +18,9 @@ def test_iron_session_v6_cookie_reads_as_its_raw_data_like_iron_session_9() -> N
     assert iron_session.unseal_data(vector["seal"], vector["password"]) == vector["data"]
 
 
-def test_a_plain_password_is_encoded_and_checked_once() -> None:
-    assert iron_session.as_keyring(PW) is iron_session.as_keyring(PW)
-    assert iron_session.as_keyring(PW).sealer() == ("1", iron_session.as_keyring(PW)["1"])
+def test_a_plain_password_is_a_keyring_that_seals_with_id_1() -> None:
+    keyring = iron_session.as_keyring(PW)
+    assert keyring.sealer() == ("1", keyring["1"])
 
 
 def test_keyring_of_reads_every_password_option_shape() -> None:
