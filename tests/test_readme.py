@@ -1,0 +1,33 @@
+"""The README is the landing page: short, and every relative link in it leads to a file of
+the repository, with a link to each page of the documentation."""
+
+from __future__ import annotations
+
+import re
+
+from testing.paths import REPO_DIR
+
+README = (REPO_DIR / "README.rst").read_text(encoding="utf-8")
+RELATIVE_LINKS = re.findall(r"`[^`<]*<(?!https?:)([^>]+)>`_", README)
+
+
+def test_the_readme_is_a_landing_page() -> None:
+    assert len(README.splitlines()) <= 250
+    quick_start = README.index("make demo")
+    assert README.index("make test") < quick_start + 200
+    assert len(README[:quick_start].splitlines()) < 25  # on the first screen
+
+
+def test_every_relative_link_leads_to_a_file() -> None:
+    assert RELATIVE_LINKS
+    for link in RELATIVE_LINKS:
+        assert (REPO_DIR / link).is_file(), link
+
+
+def test_every_page_of_the_docs_is_linked() -> None:
+    # changelog.rst and contributing.rst include files the README links directly.
+    included = {"index.rst", "changelog.rst", "contributing.rst"}
+    pages = {path.name for path in (REPO_DIR / "docs").glob("*.rst")} - included
+    linked = {link.removeprefix("docs/") for link in RELATIVE_LINKS if link.startswith("docs/")}
+
+    assert pages <= linked, sorted(pages - linked)
