@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +24,9 @@ from django_iron_session.keyring_file import (
     write_keyring,
 )
 from django_iron_session.passwords import KeyringFilePasswords
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DRY_RUN = "Dry run: nothing written."
 
@@ -95,76 +99,71 @@ class Command(BaseCommand):
             config = get_config()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from None
-        now = datetime.now(timezone.utc)
+        run = Run(
+            now=datetime.now(timezone.utc),
+            length=options["length"] or DEFAULT_PASSWORD_LENGTH,
+            dry_run=options["dry_run"],
+            show_secrets=options["show_secrets"],
+        )
         passwords = config.passwords
+        keyring_file = passwords if isinstance(passwords, KeyringFilePasswords) else None
         if options["init"] is not None:
-            if options["init"]:
-                path = Path(options["init"])
-            elif isinstance(passwords, KeyringFilePasswords):
-                path = passwords.path
-            else:
+            self.init(run, _init_path(options["init"], keyring_file))
+        elif keyring_file is None:
+            if options["prune"]:
                 raise CommandError(
-                    "Say where to create the keyring file: --init PATH "
-                    "(then set IRON_SESSION['KEYRING_FILE'] to PATH in place of PASSWORD)"
+                    "--prune needs IRON_SESSION['KEYRING_FILE'], where retirement dates are "
+                    "kept; with PASSWORD, remove an id yourself once SESSION_COOKIE_AGE has "
+                    "passed"
                 )
-            self._change_file(path, None, options, now)
-        elif isinstance(passwords, KeyringFilePasswords):
-            older_than = _prune_age(passwords, config.options.timestamp_skew, options)
-            self._change_file(passwords.path, older_than, options, now)
+            self.rotate_setting(run)
         else:
-            self._print_rotated_setting(options, now)
-
-    def _change_file(
-        self, path: Path, older_than: timedelta | None, options: dict[str, Any], now: datetime
-    ) -> None:
-        """Create, rotate or prune the file; ``older_than`` is None when creating it."""
-        try:
-            with locked(path):
-                if older_than is None:
-                    if path.exists():
-                        raise CommandError(f"{path} already exists; leave out --init to rotate")
-                    before = KeyringContents({})
-                    after = _initial_contents(options, now)
-                elif not path.exists():
-                    raise CommandError(f"{path} does not exist; create it with --init")
-                else:
-                    before = read_keyring(path)
-                    if options["prune"]:
-                        after = before.without(before.prunable(now, older_than))
-                    else:
-                        after = before.rotated(_new_password(options), now)
-                if after != before and not options["dry_run"]:
-                    write_keyring(path, after)
-        except KeyringFileError as error:
-            raise CommandError(f"{error} (the file was left as it was)") from None
-        report = self.stderr if options["show_secrets"] else self.stdout
-        if options["dry_run"]:
-            report.write(DRY_RUN)
-        elif after == before:
-            report.write(f"Nothing to change in {path}.")
-        else:
-            report.write(f"Updated {path}:")
-        for line in _describe(before, after, older_than):
-            report.write(line)
-        if options["show_secrets"]:
-            self.stdout.write(json.dumps(after.passwords))
-
-    def _print_rotated_setting(self, options: dict[str, Any], now: datetime) -> None:
-        if options["prune"]:
-            raise CommandError(
-                "--prune needs IRON_SESSION['KEYRING_FILE'], where retirement dates are kept; "
-                "with PASSWORD, remove an id yourself once SESSION_COOKIE_AGE has passed"
+            older_than = (
+                timedelta(seconds=options["older_than"])
+                if options["older_than"] is not None
+                else _prune_age(keyring_file, config.options.timestamp_skew)
             )
+            if options["prune"]:
+                self.prune(run, keyring_file.path, older_than)
+            else:
+                self.rotate_file(run, keyring_file.path, older_than)
+
+    # -- the actions: one method each -----------------------------------------------------
+
+    def init(self, run: Run, path: Path) -> None:
+        """Create the keyring file, from IRON_SESSION['PASSWORD'] if set."""
+        self._change_file(run, path, lambda _: _initial_contents(run), creating=True)
+
+    def rotate_file(self, run: Run, path: Path, older_than: timedelta) -> None:
+        """Add a password under the next id: it seals from now on; the others retire."""
+        self._change_file(
+            run,
+            path,
+            lambda before: before.rotated(run.new_password(), run.now),
+            prune_after=older_than,
+        )
+
+    def prune(self, run: Run, path: Path, older_than: timedelta) -> None:
+        """Drop the passwords retired at least ``older_than`` ago."""
+        self._change_file(
+            run,
+            path,
+            lambda before: before.without(before.prunable(run.now, older_than)),
+            prune_after=older_than,
+        )
+
+    def rotate_setting(self, run: Run) -> None:
+        """Print the entry to add to IRON_SESSION['PASSWORD'] (nothing is written)."""
         before = KeyringContents(_setting_passwords())
-        after = before.rotated(_new_password(options), now)
-        if options["dry_run"]:
+        after = before.rotated(run.new_password(), run.now)
+        if run.dry_run:
             self.stdout.write(DRY_RUN)
-            for line in _describe(before, after, older_than=None):
+            for line in _describe(before, after, prune_after=None):
                 self.stdout.write(line)
             return
-        for line in _describe(before, after, older_than=None):
+        for line in _describe(before, after, prune_after=None):
             self.stderr.write(line)
-        if options["show_secrets"]:
+        if run.show_secrets:
             self.stdout.write(json.dumps(after.passwords))
             self.stderr.write("Set IRON_SESSION['PASSWORD'] to the mapping above.")
         else:
@@ -179,33 +178,97 @@ class Command(BaseCommand):
                 "(create it with --init PATH)."
             )
 
+    # -- what the actions on the file share -----------------------------------------------
 
-def _prune_age(
-    passwords: KeyringFilePasswords, timestamp_skew: float, options: dict[str, Any]
-) -> timedelta:
-    """How long after its retirement a password may still open a live session: other
-    processes seal with it until they next look at the file, and seals live their age plus
-    the skew."""
-    if options["older_than"] is not None:
-        return timedelta(seconds=options["older_than"])
-    return timedelta(
-        seconds=settings.SESSION_COOKIE_AGE + timestamp_skew + passwords.check_interval
+    def _change_file(
+        self,
+        run: Run,
+        path: Path,
+        change: Callable[[KeyringContents], KeyringContents],
+        *,
+        creating: bool = False,
+        prune_after: timedelta | None = None,
+    ) -> None:
+        """Read, change and write the file under its lock, then say what changed.
+
+        ``prune_after``: how long after retirement ``--prune`` drops a password, to say so.
+        """
+        try:
+            with locked(path):
+                before = _current_contents(path, creating=creating)
+                after = change(before)
+                if after != before and not run.dry_run:
+                    write_keyring(path, after)
+        except KeyringFileError as error:
+            raise CommandError(f"{error} (the file was left as it was)") from None
+        report = self.stderr if run.show_secrets else self.stdout
+        if run.dry_run:
+            report.write(DRY_RUN)
+        elif after == before:
+            report.write(f"Nothing to change in {path}.")
+        else:
+            report.write(f"Updated {path}:")
+        for line in _describe(before, after, prune_after):
+            report.write(line)
+        if run.show_secrets:
+            self.stdout.write(json.dumps(after.passwords))
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the command line asks of every action."""
+
+    now: datetime
+    #: characters of a new password
+    length: int
+    dry_run: bool
+    show_secrets: bool
+
+    def new_password(self) -> str:
+        try:
+            return generate_password(self.length)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+
+
+def _init_path(given: str, keyring_file: KeyringFilePasswords | None) -> Path:
+    """Where ``--init [PATH]`` creates the file: PATH, else the configured KEYRING_FILE."""
+    if given:
+        return Path(given)
+    if keyring_file is not None:
+        return keyring_file.path
+    raise CommandError(
+        "Say where to create the keyring file: --init PATH "
+        "(then set IRON_SESSION['KEYRING_FILE'] to PATH in place of PASSWORD)"
     )
 
 
-def _new_password(options: dict[str, Any]) -> str:
-    try:
-        return generate_password(options["length"] or DEFAULT_PASSWORD_LENGTH)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+def _current_contents(path: Path, *, creating: bool) -> KeyringContents:
+    """What the file holds (nothing yet when creating it); call it holding the lock."""
+    if creating:
+        if path.exists():
+            raise CommandError(f"{path} already exists; leave out --init to rotate")
+        return KeyringContents({})
+    if not path.exists():
+        raise CommandError(f"{path} does not exist; create it with --init")
+    return read_keyring(path)
 
 
-def _initial_contents(options: dict[str, Any], now: datetime) -> KeyringContents:
+def _prune_age(keyring_file: KeyringFilePasswords, timestamp_skew: float) -> timedelta:
+    """How long after its retirement a password may still open a live session: other
+    processes seal with it until they next look at the file, and seals live their age plus
+    the skew."""
+    return timedelta(
+        seconds=settings.SESSION_COOKIE_AGE + timestamp_skew + keyring_file.check_interval
+    )
+
+
+def _initial_contents(run: Run) -> KeyringContents:
     passwords = _setting_passwords()
     if not passwords:
-        return KeyringContents({}).rotated(_new_password(options), now)
+        return KeyringContents({}).rotated(run.new_password(), run.now)
     newest_id = KeyringContents(passwords).newest_id
-    return KeyringContents(passwords, {key: now for key in passwords if key != newest_id})
+    return KeyringContents(passwords, {key: run.now for key in passwords if key != newest_id})
 
 
 def _setting_passwords() -> dict[str, str]:
@@ -219,9 +282,10 @@ def _setting_passwords() -> dict[str, str]:
 
 
 def _describe(
-    before: KeyringContents, after: KeyringContents, older_than: timedelta | None
+    before: KeyringContents, after: KeyringContents, prune_after: timedelta | None
 ) -> list[str]:
-    """One line per password, no secrets: added, kept or dropped, and what it does now."""
+    """One line per password, no secrets: added, kept or dropped, and what it does now;
+    with ``prune_after``, when ``--prune`` drops each retired one."""
     lines = []
     for key in sorted({*before.passwords, *after.passwords}, key=int):
         if key not in after.passwords:
@@ -236,7 +300,7 @@ def _describe(
             lines.append(f"  password {key}: {change}, no retirement date (a rotation adds one)")
             continue
         line = f"  password {key}: {change}, retired {retired_at.isoformat()}, opens older sessions"
-        if older_than is not None:
-            line += f"; --prune drops it from {(retired_at + older_than).isoformat()}"
+        if prune_after is not None:
+            line += f"; --prune drops it from {(retired_at + prune_after).isoformat()}"
         lines.append(line)
     return lines
