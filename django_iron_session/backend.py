@@ -18,12 +18,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
-from django_iron_session import chunks, compression, iron, iron_session, revocation
+from django_iron_session import chunks, compression, iron, iron_session, refusals, revocation
 from django_iron_session.conf import Config, get_config
 from django_iron_session.known_cookies import Opened, known_cookies
 
 logger = logging.getLogger("django_iron_session")
-security_logger = logging.getLogger("django.security.SuspiciousSession")
 
 _SEAL_START = iron.MAC_PREFIX + "*"
 
@@ -82,11 +81,13 @@ class SessionStore(SessionBase):
         self._read_only = False
         #: what the cookie's seal held, once opened (for REFRESH_AFTER)
         self._opened: Opened | None = None
+        #: the cookie is a seal under another password id than the sealing one
+        self._stale_id = False
         value = self.session_key
         if value is not None:
             # Most cookies name the sealing password: one prefix test tells them apart.
             sealing_id = self._config.passwords.keyring().sealing_id
-            self.modified = not value.startswith(f"{_SEAL_START}{sealing_id}*") and (
+            self._stale_id = not value.startswith(f"{_SEAL_START}{sealing_id}*") and (
                 _sealing_id(value) is not None
             )
 
@@ -94,6 +95,20 @@ class SessionStore(SessionBase):
     def serializer(self) -> Any:
         """SESSION_SERIALIZER, for SessionBase's encode() and decode()."""
         return import_string(settings.SESSION_SERIALIZER)
+
+    @property
+    def modified(self) -> bool:
+        """Changed, or to be re-sealed: a cookie under an older password id is re-sealed
+        under the newest on this response, read or not, but only once it has opened. One
+        that does not open (a forged id, say) is deleted, never answered with a new seal."""
+        if self._modified or not self._stale_id:
+            return self._modified
+        self.keys()  # opens the cookie, once
+        return self._stale_id and self.session_key is not None
+
+    @modified.setter
+    def modified(self, value: bool) -> None:
+        self._modified = value
 
     def load(self) -> dict[str, Any]:
         data = self._unseal_cookie()
@@ -115,7 +130,7 @@ class SessionStore(SessionBase):
         try:
             data, self._opened = _open(self.session_key, self._config)
         except iron.IronError as error:
-            _log_rejected(self.session_key, error)
+            _report_rejected(self.session_key, error)
             # No key and no data: SessionMiddleware deletes the cookie unless the
             # request writes a new session.
             self._session_key = None
@@ -127,16 +142,17 @@ class SessionStore(SessionBase):
     def _admitted(self, data: dict[str, Any], verdict: revocation.Verdict) -> dict[str, Any]:
         if verdict is revocation.Verdict.ACCEPTED:
             # A cookie from before revocation was on gets its lineage on this response.
-            self.modified = self.modified or (bool(data) and self._lineage is None)
+            self._modified = self._modified or (bool(data) and self._lineage is None)
             return data
         self._lineage = None
-        if verdict is revocation.Verdict.REVOKED:
+        if verdict is not revocation.Verdict.UNVERIFIED:
+            refusals.refused(SessionStore, "revoked", f"revoked ({verdict.value})")
             self._session_key = None  # deleted like any refused cookie
         else:
             # Cache down: this request goes without the session, but the cookie stays, so
             # that the session is back once the cache is.
             self._held = True
-            self.modified = False
+            self._modified = self._stale_id = False
         return {}
 
     def make_read_only(self) -> None:
@@ -372,18 +388,16 @@ def _verify(value: str, keyring: iron.Keyring, config: Config) -> Opened:
     return opened
 
 
-def _log_rejected(value: str, error: iron.IronError) -> None:
-    """One line, never the cookie: routine causes quietly, forgery as a security event."""
+def _report_rejected(value: str, error: iron.IronError) -> None:
+    """The signal, and one short line, never the cookie: routine causes quietly, forgery as
+    a security event (see refusals.py)."""
     if error.reason == "expired":
-        logger.debug("Session cookie rejected: expired")
+        refusals.refused(SessionStore, "expired", "expired")
     elif error.reason == "unknown-password":
-        logger.warning(
-            "Session cookie rejected: unknown password (%s); was it removed from the "
-            "keyring while its sessions were still alive?",
-            error,
-        )
+        # The id is the sender's text, of any length: cut, and quoted.
+        password_id = refusals.shorten(_sealing_id(value) or "")
+        refusals.refused(SessionStore, "unknown-password", f"unknown password (id {password_id})")
     elif not value.startswith(_SEAL_START):
-        # Another engine's cookie under the same name, e.g. left over from before a switch.
-        logger.info("Session cookie rejected: invalid (not an Iron seal)")
+        refusals.refused(SessionStore, "not-a-seal", "invalid (not an Iron seal)")
     else:
-        security_logger.warning("Session cookie rejected: invalid (%s)", error)
+        refusals.refused(SessionStore, "invalid", f"invalid ({error})")

@@ -47,7 +47,8 @@ _CACHE_KEY_PREFIX = "django_iron_session:revoked:"
 
 class Verdict(enum.Enum):
     ACCEPTED = "accepted"
-    REVOKED = "revoked"
+    LOGGED_OUT = "logged out"
+    USER_REVOKED = "all the user's sessions revoked"
     #: the cache could not be asked and REVOCATION_CACHE_DOWN is "refuse"
     UNVERIFIED = "unverified"
 
@@ -98,19 +99,14 @@ def _cache_keys(lineage: Lineage | None, data: dict[str, Any]) -> list[str]:
 
 def _verdict(lineage: Lineage | None, data: dict[str, Any], found: dict[str, Any]) -> Verdict:
     if lineage is not None and _sid_cache_key(lineage.sid) in found:
-        return _revoked("logged out")
+        return Verdict.LOGGED_OUT
     user_id = data.get(USER_ID_KEY)
     revoked_at = found.get(_user_cache_key(user_id)) if isinstance(user_id, str) else None
     # A seal from before revocation was on has no creation time: any revocation covers it.
     created_us = 0 if lineage is None else lineage.created_us
     if isinstance(revoked_at, int) and created_us < revoked_at:
-        return _revoked("all the user's sessions revoked")
+        return Verdict.USER_REVOKED
     return Verdict.ACCEPTED
-
-
-def _revoked(why: str) -> Verdict:
-    logger.info("Session cookie rejected: revoked (%s)", why)
-    return Verdict.REVOKED
 
 
 def _unreachable(config: Config, error: Exception) -> Verdict:

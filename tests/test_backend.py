@@ -190,7 +190,7 @@ BAD_COOKIES: dict[str, tuple[Callable[[str], str], int, str]] = {
     "unknown password id": (
         lambda good: iron_session.seal_data({"a": 1}, {9: PASSWORD}),
         logging.WARNING,
-        "unknown password (Cannot find password: 9)",
+        "unknown password (id '9')",
     ),
     "signed_cookies value": (
         lambda good: signing.dumps({"a": 1}, compress=True),
@@ -537,3 +537,50 @@ def test_sessionbase_encode_and_decode_use_session_serializer(settings: Settings
 
     assert store.serializer is signing.JSONSerializer
     assert store.decode(store.encode({"a": 1})) == {"a": 1}
+
+
+# Issue 9, scenario 3: forged cookies naming a password id the keyring does not hold.
+
+
+def forged(password_id: str) -> str:
+    """What anyone can write without a password: a seal's eight fields, made up."""
+    return f"Fe26.2*{password_id}*{'a' * 64}*{'A' * 22}*{'B' * 43}**{'b' * 64}*{'C' * 43}~2"
+
+
+@pytest.mark.parametrize("path", ["/session/untouched/", "/session/"])
+@pytest.mark.parametrize("password_id", ["9", "9" * 3000, "x"])
+def test_a_forged_cookie_naming_an_unknown_id_is_deleted_not_resealed(
+    client: Client, path: str, password_id: str
+) -> None:
+    client.cookies["sessionid"] = forged(password_id)
+
+    response = client.get(path)
+
+    assert response.cookies["sessionid"].value == ""
+    assert response.cookies["sessionid"]["max-age"] == 0
+
+
+def test_a_cookie_under_an_old_id_is_resealed_only_if_it_opens(
+    client: Client, settings: Settings
+) -> None:
+    client.get("/session/write/", {"user": "7"})
+    parts = session_cookie(client).split("*")
+    parts[4] = ("A" if parts[4][0] != "A" else "B") + parts[4][1:]
+    client.cookies["sessionid"] = "*".join(parts)
+    settings.IRON_SESSION = {"PASSWORD": {1: PASSWORD, "2": NEWER_PASSWORD}}
+
+    response = client.get("/session/untouched/")
+
+    assert response.cookies["sessionid"].value == ""
+
+
+def test_the_log_lines_of_forged_cookies_are_short_and_few(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    for number in range(200):
+        client.cookies["sessionid"] = forged(f"{number}{'9' * 3000}")
+        client.get("/session/")
+
+    lines = [record.getMessage() for record in caplog.records]
+    assert 1 <= len(lines) <= 10
+    assert max(len(line) for line in lines) < 100
