@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponse
+from django.test import RequestFactory
 
 from django_iron_session import chunks
+from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
 from testing.constants import PASSWORD
 
@@ -75,23 +78,21 @@ def test_nothing_fits_when_the_attributes_alone_fill_the_limit(settings: Setting
     assert not chunks.fits(get_config(), "x", None)
 
 
-@pytest.mark.parametrize("max_age", [None, 0, 1209600])
-def test_set_cookie_size_is_the_size_of_the_line_django_writes(
-    settings: Settings, max_age: int | None
+@pytest.mark.parametrize("at_browser_close", [True, False])
+def test_set_cookie_size_is_the_size_of_the_line_session_middleware_writes(
+    settings: Settings, *, at_browser_close: bool
 ) -> None:
     settings.SESSION_COOKIE_DOMAIN = ".example.com"
     settings.SESSION_COOKIE_SECURE = True
-    response = HttpResponse()
-    response.set_cookie(
-        settings.SESSION_COOKIE_NAME,
-        "a-seal",
-        max_age=max_age,
-        domain=settings.SESSION_COOKIE_DOMAIN,
-        path=settings.SESSION_COOKIE_PATH,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=settings.SESSION_COOKIE_HTTPONLY,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
-    )
-    line = response.cookies[settings.SESSION_COOKIE_NAME].OutputString()
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = at_browser_close
+    request = RequestFactory().get("/")
+    request.session = SessionStore()
+    request.session["a"] = 1
 
-    assert chunks.SetCookieSize.measure()("a-seal", max_age) == len(line.encode())
+    response = SessionMiddleware(lambda _: HttpResponse()).process_response(request, HttpResponse())
+
+    morsel = response.cookies[settings.SESSION_COOKIE_NAME]
+    max_age = None if morsel["max-age"] == "" else int(morsel["max-age"])
+    assert (max_age is None) is at_browser_close
+    size = chunks.SetCookieSize.measure()(morsel.value, max_age)
+    assert size == len(morsel.OutputString().encode())
