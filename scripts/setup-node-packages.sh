@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The npm packages of tests/interop (iron-session 8 and 9, @hapi/iron, iron-webcrypto), as
-# package-lock.json pins them: for the interop tests, the benchmarks and `make demo-node`.
-# Does nothing when they are already installed from this package-lock.json.
+# npm packages as each package-lock.json pins them: tests/interop's (iron-session 8 and 9,
+# @hapi/iron, iron-webcrypto) when run without arguments, for the interop tests, the
+# benchmarks and `make demo-node`; or those of the directories given, e.g. tests/nextjs/next16.
+# Does nothing for a directory already installed from its package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,10 +12,14 @@ if ! command -v npm >/dev/null; then
     exit 1
 fi
 
-stamp=tests/interop/node_modules/.installed-from
-wanted=$(sha256sum tests/interop/package-lock.json)
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
-    echo "Installing the npm packages of tests/interop"
-    npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
-    echo "$wanted" >"$stamp"
-fi
+for dir in "${@:-tests/interop}"; do
+    stamp=$dir/node_modules/.installed-from
+    wanted=$(sha256sum "$dir/package-lock.json")
+    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+        echo "Installing the npm packages of $dir"
+        # iron-session 9 declares Node 22.13 and its cookie 2 Node 22: on Node 20 npm would
+        # warn (EBADENGINE), and everything the tests use works.
+        npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+        echo "$wanted" >"$stamp"
+    fi
+done

@@ -1,7 +1,6 @@
-// A small Node app that shares the Django session cookie, for the end-to-end tests and
-// docs/nextjs.rst (which shows its functions from password() to honouringDjangoExpiry()).
-// Run: node server.mjs, with the settings in the environment, the same variables testproject
-// reads:
+// A small Node app that shares the Django session cookie through node/django-session.mjs, for
+// the end-to-end tests and `make demo-node`. Run: node server.mjs, with the settings in the
+// environment, the same variables testproject reads:
 //
 //   PORT                       port on 127.0.0.1 (required)
 //   IRON_SESSION_NODE_VERSION  8 or 9: which iron-session major to use (default 9)
@@ -9,58 +8,12 @@
 //   IRON_SESSION_KEYRING_FILE  or: the keyring file written by manage.py iron_rotate_password
 //   SESSION_COOKIE_NAME, SESSION_COOKIE_AGE, SESSION_COOKIE_SECURE, SESSION_COOKIE_SAMESITE
 //   DEMO_DJANGO_URL            the Django site, linked from the page (make demo-node sets it)
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+
+import { saveHonouringDjangoExpiry, sessionOptions } from "../../../node/django-session.mjs";
 
 const env = process.env;
 const { getIronSession } = await import(`iron-session${env.IRON_SESSION_NODE_VERSION ?? "9"}`);
-
-function password() {
-  if (env.IRON_SESSION_KEYRING_FILE) {
-    // Read on every request, so a rotation is picked up without a restart.
-    return JSON.parse(readFileSync(env.IRON_SESSION_KEYRING_FILE, "utf8")).passwords;
-  }
-  const value = env.IRON_SESSION_PASSWORD ?? "";
-  return value.trimStart().startsWith("{") ? JSON.parse(value) : value;
-}
-
-// How testproject reads SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE (False: no attribute).
-const isTrue = (value) => ["1", "true", "yes", "on"].includes(value.toLowerCase());
-const sameSite = (value) => (value.toLowerCase() === "false" ? false : value.toLowerCase());
-
-// The iron-session options that match Django's settings.
-function sessionOptions() {
-  const age = Number(env.SESSION_COOKIE_AGE ?? 1209600); // Django's default: two weeks
-  return {
-    cookieName: env.SESSION_COOKIE_NAME ?? "sessionid",
-    password: password(),
-    ttl: age,
-    cookieOptions: {
-      maxAge: age, // as Django sets it; iron-session's default would be ttl - 60
-      httpOnly: true,
-      secure: isTrue(env.SESSION_COOKIE_SECURE ?? "false"),
-      sameSite: sameSite(env.SESSION_COOKIE_SAMESITE ?? "Lax"),
-      path: "/",
-    },
-  };
-}
-
-// Django's set_expiry() keeps a session's own lifetime in the session, as _session_expiry:
-// seconds, or an ISO date. Saved with the options above, a 5-minute session would get the
-// whole SESSION_COOKIE_AGE; so call this before each save. (0, "until the browser closes",
-// keeps the options: iron-session turns a cookie without maxAge into a seal that never expires.)
-function honouringDjangoExpiry(session, options) {
-  const expiry = session._session_expiry;
-  let seconds;
-  if (typeof expiry === "number" && expiry > 0) {
-    seconds = expiry;
-  } else if (typeof expiry === "string" && !Number.isNaN(Date.parse(expiry))) {
-    seconds = Math.max(1, Math.ceil((Date.parse(expiry) - Date.now()) / 1000));
-  } else {
-    return options;
-  }
-  return { ...options, ttl: seconds, cookieOptions: { ...options.cookieOptions, maxAge: seconds } };
-}
 
 const escape = (text) =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -108,8 +61,7 @@ async function handle(req, res) {
     res.end(JSON.stringify({ ...session }));
   } else if (req.method === "POST" && path === "/note") {
     session.node_note = (await readForm(req)).get("note") ?? "";
-    session.updateConfig(honouringDjangoExpiry(session, sessionOptions()));
-    await session.save();
+    await saveHonouringDjangoExpiry(session);
     res.writeHead(303, { location: "/" });
     res.end();
   } else {
