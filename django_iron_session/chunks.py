@@ -4,18 +4,11 @@
 Reading follows iron-session 9 whatever the settings say, so that turning chunking on or
 off never invalidates a cookie already out there. Nothing trusts a single chunk: the seal's
 MAC covers the whole string, so missing, reordered or foreign chunks fail as one.
-
-Whether a seal needs chunks depends on the size of the whole ``Set-Cookie`` line, which
-``SetCookieSize`` predicts from the SESSION_COOKIE_* settings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from django.conf import settings
-from django.http import HttpResponse
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -24,7 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_CHUNKS",
-    "SetCookieSize",
     "budget",
     "chunk_name",
     "fits",
@@ -36,45 +28,6 @@ __all__ = [
 #: iron-session 9's cap, on purpose not a setting: four full chunks are 16 KB of Cookie
 #: header on every request, twice what common proxies accept by default.
 MAX_CHUNKS = 4
-
-
-@dataclass(frozen=True)
-class SetCookieSize:
-    """Bytes of the ``Set-Cookie`` value SessionMiddleware writes for the session cookie."""
-
-    #: bytes of ``name=; attributes`` for a cookie that ends with the browser
-    browser_session_overhead: int
-    #: the same with ``Max-Age``/``expires``, less the digits of Max-Age
-    persistent_overhead: int
-
-    @classmethod
-    def measure(cls) -> SetCookieSize:
-        """The sizes under the current SESSION_COOKIE_* settings."""
-        return cls(_set_cookie_overhead(None), _set_cookie_overhead(0) - len("0"))
-
-    def __call__(self, value: str, max_age: int | None) -> int:
-        """Bytes of the ``Set-Cookie`` value for ``value`` with this ``max_age``."""
-        if max_age is None:
-            return self.browser_session_overhead + len(value)
-        return self.persistent_overhead + len(str(max_age)) + len(value)
-
-
-def _set_cookie_overhead(max_age: int | None) -> int:
-    # The very call SessionMiddleware makes, with a one-character value (an empty one would
-    # be quoted): the attributes depend only on settings, and ``expires`` has a fixed width.
-    response = HttpResponse()
-    response.set_cookie(
-        settings.SESSION_COOKIE_NAME,
-        "x",
-        max_age=max_age,
-        domain=settings.SESSION_COOKIE_DOMAIN,
-        path=settings.SESSION_COOKIE_PATH,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=settings.SESSION_COOKIE_HTTPONLY,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
-    )
-    line = response.cookies[settings.SESSION_COOKIE_NAME].OutputString()
-    return len(line.encode()) - len("x")
 
 
 def chunk_name(name: str, index: int) -> str:

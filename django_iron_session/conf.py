@@ -14,7 +14,7 @@ from django.dispatch import receiver
 
 from django_iron_session import iron
 from django_iron_session.checks import settings_problems
-from django_iron_session.chunks import SetCookieSize
+from django_iron_session.cookies import SetCookieSize
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.passwords import (
     KeyringFilePasswords,
