@@ -57,8 +57,9 @@ class KeyringFilePasswords:
     """Passwords in a keyring file that ``iron_rotate_password`` updates while sites run.
 
     The file is looked at (one ``stat``) at most every ``check_interval`` seconds, and at
-    once on a refresh. A file that cannot be read keeps the passwords already loaded in
-    service.
+    once on a refresh unless a refresh already looked within the interval: cookies that
+    name ids nobody has (forged ones) cost at most one more look an interval, however many
+    arrive. A file that cannot be read keeps the passwords already loaded in service.
     """
 
     def __init__(self, path: Path, check_interval: float) -> None:
@@ -66,19 +67,28 @@ class KeyringFilePasswords:
         self.check_interval = check_interval
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
+        self._refreshed_at = float("-inf")
         self._stamp: tuple[int, int] | None = None
         self._keyring: iron.Keyring | None = None
 
     def keyring(self, *, refresh: bool = False) -> iron.Keyring:
         now = time.monotonic()
         # Until the first load is done, other threads wait for it rather than find no keyring.
-        if refresh or self._keyring is None or now - self._checked_at >= self.check_interval:
+        if self._keyring is None or self._due(now, refresh):
             with self._lock:
                 self._checked_at = now
+                if refresh:
+                    self._refreshed_at = now
                 self._reload_if_changed()
         if self._keyring is None:
             raise ImproperlyConfigured(f"IRON_SESSION['KEYRING_FILE'] {self.path} is unusable")
         return self._keyring
+
+    def _due(self, now: float, refresh: bool) -> bool:
+        interval = self.check_interval
+        return now - self._checked_at >= interval or (
+            refresh and now - self._refreshed_at >= interval
+        )
 
     def _reload_if_changed(self) -> None:
         try:

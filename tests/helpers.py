@@ -61,3 +61,8 @@ def jar(client: Client) -> dict[str, str]:
 def write_passwords(path: Path, passwords: dict[str, str]) -> None:
     """A keyring file holding ``passwords`` and no retirement dates."""
     path.write_text(json.dumps({"passwords": passwords}), encoding="utf-8")
+
+
+def forged(password_id: str) -> str:
+    """What anyone can write without a password: a seal's eight fields, made up."""
+    return f"Fe26.2*{password_id}*{'a' * 64}*{'A' * 22}*{'B' * 43}**{'b' * 64}*{'C' * 43}~2"

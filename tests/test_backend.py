@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_iron_session import iron, iron_session
 from django_iron_session.backend import SessionStore, SessionTooLargeError
 from testing.constants import NEWER_PASSWORD, PASSWORD
-from tests.helpers import session_cookie
+from tests.helpers import forged, session_cookie
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -540,11 +540,6 @@ def test_sessionbase_encode_and_decode_use_session_serializer(settings: Settings
 
 
 # Issue 9, scenario 3: forged cookies naming a password id the keyring does not hold.
-
-
-def forged(password_id: str) -> str:
-    """What anyone can write without a password: a seal's eight fields, made up."""
-    return f"Fe26.2*{password_id}*{'a' * 64}*{'A' * 22}*{'B' * 43}**{'b' * 64}*{'C' * 43}~2"
 
 
 @pytest.mark.parametrize("path", ["/session/untouched/", "/session/"])

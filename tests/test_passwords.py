@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from django_iron_session import iron_session
+from django_iron_session.conf import get_config
 from django_iron_session.passwords import KeyringFilePasswords, SettingPasswords
 from testing.constants import NEWER_PASSWORD, PASSWORD
-from tests.helpers import write_passwords
+from tests.helpers import forged, write_passwords
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -147,3 +148,41 @@ def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
 
     client.cookies["sessionid"] = iron_session.seal_data({"size": "L"}, {2: NEWER_PASSWORD})
     assert client.get("/session/").json() == {"size": "L"}
+
+
+def test_forged_unknown_ids_make_at_most_one_look_at_the_file_per_interval(
+    tmp_path: Path, client: Client, settings: Settings
+) -> None:
+    """Issue 9 scenario 3. The file changes before each forged cookie, so every look at it
+    loads a new keyring: the keyrings the site ends up having used count the looks."""
+    path = tmp_path / "keyring.json"
+    write_passwords(path, {"1": PASSWORD})
+    settings.IRON_SESSION = {"KEYRING_FILE": str(path), "KEYRING_CHECK_INTERVAL": 3600}
+    client.get("/session/")  # the first look
+    passwords = get_config().passwords
+    keyrings = [passwords.keyring()]  # kept, so that no two have the same id()
+
+    for number in range(2, 50):
+        write_passwords(path, {"1": PASSWORD, str(number): NEWER_PASSWORD})
+        os.utime(path, ns=(number, number))
+        client.cookies["sessionid"] = forged("999999")
+        assert client.get("/session/").cookies["sessionid"].value == ""
+        keyrings.append(passwords.keyring())
+
+    # The first look, and one for all the forged cookies.
+    assert len({id(keyring) for keyring in keyrings}) == 2
+
+
+def test_a_refresh_is_a_look_only_once_per_interval(tmp_path: Path) -> None:
+    keyring = tmp_path / "keyring.json"
+    write_passwords(keyring, {"1": PASSWORD})
+    passwords = KeyringFilePasswords(keyring, check_interval=3600)
+    passwords.keyring()
+    write_passwords(keyring, {"1": PASSWORD, "2": NEWER_PASSWORD})
+    os.utime(keyring, ns=(1, 1))
+    assert list(passwords.keyring(refresh=True)) == ["1", "2"]
+
+    write_passwords(keyring, {"1": PASSWORD, "3": NEWER_PASSWORD})
+    os.utime(keyring, ns=(2, 2))
+
+    assert list(passwords.keyring(refresh=True)) == ["1", "2"]

@@ -18,8 +18,7 @@ from django_iron_session.refusals import (
     shorten,
 )
 from testing.constants import PASSWORD
-from tests.helpers import session_cookie
-from tests.test_backend import forged
+from tests.helpers import forged, session_cookie
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
