@@ -50,27 +50,27 @@ def classifiers(prefix: str) -> set[str]:
     }
 
 
-def test_python_classifiers_are_the_tested_pythons() -> None:
-    tested = {
-        f"3.{factor.removeprefix('py3')}"
+def versions_under_test(factor_prefix: str) -> set[str]:
+    """The versions the tox environments' factors name: ``py310`` for ``py`` is ``3.10``,
+    ``django52`` for ``django`` is ``5.2``."""
+    return {
+        f"{digits[0]}.{digits[1:]}"
         for env in tox_environments()
         for factor in env.split("-")
-        if re.fullmatch(r"py3\d+", factor)
+        if re.fullmatch(re.escape(factor_prefix) + r"\d{2,}", factor)
+        for digits in [factor.removeprefix(factor_prefix)]
     }
+
+
+def test_python_classifiers_are_the_tested_pythons() -> None:
+    tested = versions_under_test("py")
 
     assert tested == classifiers("Programming Language :: Python :: ")
     assert f">={min(tested, key=Version)}" == PYPROJECT["project"]["requires-python"]
 
 
 def test_django_classifiers_are_the_tested_djangos() -> None:
-    tested = {
-        f"{factor[len('django')]}.{factor[len('django') + 1 :]}"
-        for env in tox_environments()
-        for factor in env.split("-")
-        if re.fullmatch(r"django\d+", factor)
-    }
-
-    assert tested == classifiers("Framework :: Django :: ")
+    assert versions_under_test("django") == classifiers("Framework :: Django :: ")
 
 
 def test_lowest_environment_pins_every_lower_bound() -> None:
