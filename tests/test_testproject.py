@@ -20,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import AsyncClient, Client
 from django.utils.html import escape
 
-from django_iron_session import iron
+from django_iron_session import iron, revocation
+from django_iron_session.backend import SessionStore
 from django_iron_session.iron_session import seal_data, unseal_data
 from testproject import settings as site_settings
 from testproject import views
@@ -568,6 +569,34 @@ def test_async_log_in_and_log_out() -> None:
     assert logged_out.status_code == 302
     assert logged_out.cookies[COOKIE].value == ""
     assert async_session_facts(client)["user_id"] is None
+
+
+def test_with_revocation_the_async_views_use_the_caches_async_api(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CACHES = {
+        "revocation": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "async-views",
+        }
+    }
+    settings.IRON_SESSION = {**site_settings.IRON_SESSION, "REVOCATION_CACHE": "revocation"}
+
+    def sync_api(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sync revocation API was used")
+
+    for name in ("check", "revoke"):
+        monkeypatch.setattr(revocation, name, sync_api)
+    User.objects.create_user("ada", password=PASSWORD)
+    client = AsyncClient()
+    post = async_to_sync(client.post)
+    assert post("/async/login/", {"username": "ada", "password": PASSWORD}).status_code == 302
+    assert post("/async/counter/").status_code == 302
+    copy = client.cookies[COOKIE].value
+
+    assert post("/async/logout/").status_code == 302
+
+    assert async_to_sync(SessionStore(copy).aload)() == {}  # revoked
 
 
 @pytest.mark.parametrize("path", ["/async/logout/", "/async/counter/"])
