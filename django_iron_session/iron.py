@@ -211,18 +211,21 @@ class _Secret:
         if self.is_key:
             return self.material
         # Iron's salt is the hex *text* in the token, not the bytes it spells.
-        if iterations != 1:
+        if iterations != 1 or length > 2 * _SHA1_BYTES:
             return hashlib.pbkdf2_hmac("sha1", self.material, salt.encode(), iterations, length)
+        # Iron's keys (16 or 32 bytes) take one or two blocks, INT(1) and INT(2).
         salted = self._inner.copy()
         salted.update(salt.encode())
-        key = b""
-        for index in range(1, -(-length // _SHA1_BYTES) + 1):
-            inner = salted.copy()
-            inner.update(index.to_bytes(4, "big"))
-            outer = self._outer.copy()
-            outer.update(inner.digest())
-            key += outer.digest()
-        return key[:length]
+        first = salted.copy()
+        first.update(b"\0\0\0\1")
+        block = self._outer.copy()
+        block.update(first.digest())
+        if length <= _SHA1_BYTES:
+            return block.digest()[:length]
+        salted.update(b"\0\0\0\2")
+        second = self._outer.copy()
+        second.update(salted.digest())
+        return (block.digest() + second.digest())[:length]
 
 
 class Password:
@@ -553,7 +556,8 @@ def seal(
     ``ttl`` is in seconds; 0 writes no expiration. A keyring seals with its ``sealing_id``.
     ``encode`` turns ``data`` into the plaintext, as iron-webcrypto 2's ``encode`` option.
     """
-    if isinstance(password, Mapping):
+    # Keyring first: a plain class test, where Mapping's is an ABC's, slower per call.
+    if isinstance(password, (Keyring, Mapping)):
         password_id, chosen = _keyring(password, options).sealer()
     else:
         chosen = _as_password(password, min_length=options.min_password_length)
@@ -576,7 +580,7 @@ def open_seal(
     ``decode`` turns the plaintext back into data (iron-webcrypto 2's ``decode`` option).
     """
     opener: Password | Keyring
-    if isinstance(password, Mapping):
+    if isinstance(password, (Keyring, Mapping)):  # Keyring first, as in seal()
         opener = _keyring(password, options)
     else:
         opener = _as_password(password, min_length=options.min_password_length)

@@ -125,7 +125,7 @@ def test_the_seals_changed_above_open(sealed: str, password: Any, options: Optio
     st.text(min_size=iron.MIN_PASSWORD_LENGTH, max_size=120),
     st.text(max_size=150),
     st.integers(min_value=1, max_value=3),
-    st.sampled_from([16, 20, 32, 40, 41]),
+    st.sampled_from([1, 16, 20, 21, 32, 40, 41]),
 )
 def test_key_derivation_is_pbkdf2_hmac_sha1(
     secret: str, salt: str, iterations: int, length: int
