@@ -1,9 +1,11 @@
-"""Load on real servers: testproject under gunicorn (2 workers) on 127.0.0.1, every request
+"""Load on real servers: testproject under gunicorn (``--workers``, 2) on 127.0.0.1, every request
 reading and writing the session (``POST /counter/``), for this backend, ``signed_cookies`` and
 ``db`` in the same run, as requests per second and p50/p99 latency, with ratios. In the same
 run, this backend under ASGI: uvicorn (2 workers) and the async counter (``aget``/``aset``).
 
 Run from the repository root: ``.venv/bin/python -m benchmarks.load_bench [--seconds 20]``.
+``--workers 4 --reconnect`` opens a new connection per request, so that a cookie one worker
+sealed comes back to another about three times in four, as behind a load balancer.
 
 The load comes from Python threads, each one user with its own cookies on a keep-alive
 connection, sending its requests one after the other. ``wrk`` would send more, but it keeps
@@ -33,20 +35,39 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="per backend (default 30)")
     parser.add_argument("--users", type=int, default=4, help="users at once (default 4)")
     parser.add_argument("--rounds", type=int, default=3, help="turns per backend (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
+    parser.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="a new connection per request: each lands on any worker, so a cookie one worker "
+        "sealed mostly comes back to another",
+    )
     arguments = parser.parse_args()
-    text = report(compare(arguments.seconds, arguments.users, arguments.rounds))
+    text = report(
+        compare(
+            arguments.seconds,
+            arguments.users,
+            arguments.rounds,
+            workers=arguments.workers,
+            reconnect=arguments.reconnect,
+        )
+    )
     print(text)
     if "FAILED" in text:
         raise SystemExit(1)
 
 
-def compare(seconds: float, users: int, rounds: int) -> dict[str, LoadResult]:
+def compare(
+    seconds: float, users: int, rounds: int, *, workers: int = 2, reconnect: bool = False
+) -> dict[str, LoadResult]:
     """Each run in turn, ``rounds`` times, so that a busy moment of the machine does not
     fall on one run only; each run's turns are added up."""
     turns: dict[str, list[LoadResult]] = {name: [] for name in RUNS}
     with tempfile.TemporaryDirectory() as directory, ExitStack() as servers:
         base_urls = {
-            name: servers.enter_context(serve(engine, Path(directory), server=server)).base_url
+            name: servers.enter_context(
+                serve(engine, Path(directory), server=server, workers=workers)
+            ).base_url
             for name, (engine, server) in RUNS.items()
         }
         paths = {name: counter_path(server) for name, (_, server) in RUNS.items()}
@@ -54,7 +75,10 @@ def compare(seconds: float, users: int, rounds: int) -> dict[str, LoadResult]:
             run_load([base_url], 1, users, path=paths[name])  # warm-up: workers, connections
         for _ in range(rounds):
             for name, base_url in base_urls.items():
-                turns[name].append(run_load([base_url], seconds / rounds, users, path=paths[name]))
+                result = run_load(
+                    [base_url], seconds / rounds, users, path=paths[name], reconnect=reconnect
+                )
+                turns[name].append(result)
     return {name: LoadResult.total(results) for name, results in turns.items()}
 
 

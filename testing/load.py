@@ -148,10 +148,15 @@ def counter_path(server: str) -> str:
 
 
 def one_user(
-    base_urls: Sequence[str], stop: Callable[[], bool], path: str = "/counter/"
+    base_urls: Sequence[str],
+    stop: Callable[[], bool],
+    path: str = "/counter/",
+    *,
+    reconnect: bool = False,
 ) -> UserRun:
     """Increments its counter (posting to ``path``) until ``stop()``, sending request i to
-    ``base_urls[i % n]``, then checks the counter on the first server."""
+    ``base_urls[i % n]``, then checks the counter on the first server. ``reconnect``: a new
+    connection for each request, so that each may land on another worker of the server."""
     client = SessionClient()
     run = UserRun()
     sent = 0
@@ -167,6 +172,8 @@ def one_user(
                 run.errors[type(error).__name__] += 1
             run.latencies.append(time.perf_counter() - started)
             sent += 1
+            if reconnect:
+                client.close()
         counter = client.session_facts(base_urls[0])["session"].get("counter", 0)
         run.lost_updates = sent - run.errors.total() - counter
     finally:
@@ -207,6 +214,7 @@ def run_load(
     *,
     until: threading.Event | None = None,
     path: str = "/counter/",
+    reconnect: bool = False,
 ) -> LoadResult:
     """``users`` users at once, each posting to ``path`` one request after the other, for
     ``seconds`` or until ``until`` is set."""
@@ -218,7 +226,7 @@ def run_load(
         return time.monotonic() >= stop_at or (until is not None and until.is_set())
 
     def user() -> None:
-        runs.append(one_user(base_urls, stop, path))
+        runs.append(one_user(base_urls, stop, path, reconnect=reconnect))
 
     threads = [threading.Thread(target=user) for _ in range(users)]
     for thread in threads:
@@ -238,9 +246,11 @@ def run_load(
 
 
 @contextmanager
-def serve(engine: str, directory: Path, *, server: str = "gunicorn") -> Iterator[ServerProcess]:
-    """testproject under ``server`` (2 workers) with ``ENGINES[engine]`` as SESSION_ENGINE and
-    a fresh database."""
+def serve(
+    engine: str, directory: Path, *, server: str = "gunicorn", workers: int = 2
+) -> Iterator[ServerProcess]:
+    """testproject under ``server`` (``workers`` processes) with ``ENGINES[engine]`` as
+    SESSION_ENGINE and a fresh database."""
     name = f"{engine}-{server}"
     env = environment_for_site(
         directory / f"{name}.sqlite3",
@@ -250,5 +260,5 @@ def serve(engine: str, directory: Path, *, server: str = "gunicorn") -> Iterator
         PYTHONPATH=str(REPO_DIR),
     )
     migrate(env)
-    with start_site(env, directory / f"{name}.log", server=server, workers=2) as site:
+    with start_site(env, directory / f"{name}.log", server=server, workers=workers) as site:
         yield site
