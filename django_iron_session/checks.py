@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 
 from django_iron_session import iron
 from django_iron_session.defaults import DEFAULTS
-from django_iron_session.keyring_file import KeyringFileError, read_passwords
+from django_iron_session.keyring_file import KeyringFileError, read_in_service
 
 if TYPE_CHECKING:
     from django.apps import AppConfig
@@ -174,7 +174,7 @@ def settings_problems(user: object) -> list[Problem]:
 
 def keyring_file_problems(path: str | os.PathLike[str]) -> list[Problem]:
     try:
-        passwords = read_passwords(Path(path))
+        passwords, staged = read_in_service(Path(path))
     except KeyringFileError as error:
         return [
             Problem(
@@ -184,7 +184,7 @@ def keyring_file_problems(path: str | os.PathLike[str]) -> list[Problem]:
                 "the site's user.",
             )
         ]
-    return password_problems(passwords, f"The keyring file {path}")
+    return password_problems({**passwords, **staged}, f"The keyring file {path}")
 
 
 def _engine_is_ours() -> bool:

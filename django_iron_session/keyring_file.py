@@ -4,9 +4,14 @@ Its format is JSON, so that a Node app loads the same map in one line::
 
     const password = JSON.parse(fs.readFileSync(path, "utf8")).passwords;
 
-    {"passwords": {"1": "...", "2": "..."}, "retired": {"1": "2026-11-27T02:00:00+00:00"}}
+    {"passwords": {"1": "...", "2": "..."}, "retired": {"1": "2026-11-27T02:00:00+00:00"},
+     "staged": {"3": "..."}}
 
 ``retired`` records when each password stopped sealing, for ``iron_rotate_password --prune``.
+``staged`` holds a password on its way in (``--stage``, then ``--activate``): this package
+opens the cookies sealed with it but seals with the highest id of ``passwords`` only, so it
+can reach every machine before any seals with it. It is outside ``passwords`` because
+iron-session always seals with the highest id it is given.
 Writers hold a lock on ``<file>.lock`` and replace the file atomically, so readers only ever
 see a whole file.
 """
@@ -41,20 +46,32 @@ class KeyringFileError(Exception):
 
 @dataclass(frozen=True)
 class KeyringContents:
-    """What a keyring file holds. The highest id seals; every id opens."""
+    """What a keyring file holds. The highest id of ``passwords`` seals; every id opens,
+    the ``staged`` ones included."""
 
     passwords: Mapping[str, str]
     retired: Mapping[str, datetime] = field(default_factory=dict)
+    staged: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def newest_id(self) -> str | None:
+        """The id that seals."""
         return max(self.passwords, key=int, default=None)
 
     def rotated(self, password: str, now: datetime) -> KeyringContents:
         """Add ``password`` under the next id; every other password is retired as of ``now``."""
-        new_id = str(int(self.newest_id or 0) + 1)
+        return self.with_staged(password).activated(now)
+
+    def with_staged(self, password: str) -> KeyringContents:
+        """Add ``password`` under the next id, to open cookies but not to seal yet."""
+        new_id = str(max(map(int, [*self.passwords, *self.staged]), default=0) + 1)
+        return KeyringContents(self.passwords, self.retired, {**self.staged, new_id: password})
+
+    def activated(self, now: datetime) -> KeyringContents:
+        """The staged passwords join ``passwords``, so the highest seals; every password
+        that sealed before is retired as of ``now``."""
         return KeyringContents(
-            passwords={**self.passwords, new_id: password},
+            passwords={**self.passwords, **self.staged},
             retired={key: self.retired.get(key, now) for key in self.passwords},
         )
 
@@ -70,16 +87,21 @@ class KeyringContents:
         return KeyringContents(
             passwords={key: value for key, value in self.passwords.items() if key not in ids},
             retired={key: value for key, value in self.retired.items() if key not in ids},
+            staged=self.staged,
         )
 
     def to_json(self) -> str:
-        document = {
-            "passwords": dict(sorted(self.passwords.items(), key=lambda item: int(item[0]))),
-            "retired": {
-                key: self.retired[key].isoformat() for key in sorted(self.retired, key=int)
-            },
+        document: dict[str, Any] = {
+            "passwords": _by_id(self.passwords),
+            "retired": {key: value.isoformat() for key, value in _by_id(self.retired).items()},
         }
+        if self.staged:
+            document["staged"] = _by_id(self.staged)
         return json.dumps(document, indent=2) + "\n"
+
+
+def _by_id(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(sorted(mapping.items(), key=lambda item: int(item[0])))
 
 
 def generate_password(length: int = DEFAULT_PASSWORD_LENGTH) -> str:
@@ -98,12 +120,21 @@ def read_keyring(path: Path) -> KeyringContents:
     return KeyringContents(
         passwords,
         {key: _retired_at(path, passwords, key, value) for key, value in retired.items()},
+        _staged_of(path, document, passwords),
     )
 
 
 def read_passwords(path: Path) -> dict[str, str]:
-    """Only the passwords: a running site needs nothing else, so nothing else can stop it."""
+    """The passwords, as a Node app reads them: the staged ones are not among them."""
     return _passwords_of(path, _read_document(path))
+
+
+def read_in_service(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The passwords, and the staged ones: a running site needs nothing else, so nothing
+    else can stop it."""
+    document = _read_document(path)
+    passwords = _passwords_of(path, document)
+    return passwords, _staged_of(path, document, passwords)
 
 
 def write_keyring(path: Path, contents: KeyringContents) -> None:
@@ -192,6 +223,20 @@ def _passwords_of(path: Path, document: dict[str, Any]) -> dict[str, str]:
     passwords = document.get("passwords")
     if not isinstance(passwords, dict) or not passwords:
         raise KeyringFileError(f"{path} has no 'passwords' object")
+    return _checked(path, passwords)
+
+
+def _staged_of(path: Path, document: dict[str, Any], passwords: dict[str, str]) -> dict[str, str]:
+    staged = document.get("staged", {})
+    if not isinstance(staged, dict):
+        raise KeyringFileError(f"{path}: 'staged' must be an object")
+    for key in staged:
+        if key in passwords:
+            raise KeyringFileError(f"{path}: password {key} is both staged and in 'passwords'")
+    return _checked(path, staged)
+
+
+def _checked(path: Path, passwords: dict[Any, Any]) -> dict[str, str]:
     for key, value in passwords.items():
         if not is_integer_id(key) or not isinstance(value, str):
             raise KeyringFileError(f"{path}: password ids must be integers and passwords strings")

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.core.exceptions import ImproperlyConfigured
 
 from django_iron_session import iron, iron_session
-from django_iron_session.keyring_file import KeyringFileError, read_passwords
+from django_iron_session.keyring_file import KeyringFileError, read_in_service
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-__all__ = ["KeyringFilePasswords", "PasswordSource", "SettingPasswords"]
+__all__ = ["KeyringFilePasswords", "PasswordSource", "SettingPasswords", "keyring_in_service"]
 
 logger = logging.getLogger("django_iron_session")
 
@@ -100,7 +100,7 @@ class KeyringFilePasswords:
         if stamp == self._stamp:
             return
         try:
-            keyring = iron_session.as_keyring(read_passwords(self.path))
+            keyring = keyring_in_service(self.path)
         except (KeyringFileError, iron.PasswordError) as error:
             logger.error(
                 "Keyring file %s is unusable, keeping the passwords loaded before: %s",
@@ -109,3 +109,11 @@ class KeyringFilePasswords:
             )
             return
         self._keyring, self._stamp = keyring, stamp
+
+
+def keyring_in_service(path: Path) -> iron.Keyring:
+    """The keyring file's passwords as a site uses them: every id opens, the staged ones
+    included, and the highest id of ``passwords`` seals, never a staged one."""
+    passwords, staged = read_in_service(path)
+    sealing_id = max(passwords, key=int)
+    return iron.Keyring({**staged, **passwords}, sealing_id=sealing_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import statistics
 import threading
 import time
@@ -153,16 +154,20 @@ def one_user(
     path: str = "/counter/",
     *,
     reconnect: bool = False,
+    at_random: bool = False,
 ) -> UserRun:
     """Increments its counter (posting to ``path``) until ``stop()``, sending request i to
-    ``base_urls[i % n]``, then checks the counter on the first server. ``reconnect``: a new
-    connection for each request, so that each may land on another worker of the server."""
+    ``base_urls[i % n]`` (to any of them ``at_random``), then checks the counter on the first
+    server. ``reconnect``: a new connection for each request, so that each may land on
+    another worker of the server."""
     client = SessionClient()
     run = UserRun()
     sent = 0
     try:
         while not stop():
-            base_url = base_urls[sent % len(base_urls)]
+            # random: a load pattern, not a secret (S311)
+            index = random.randrange(len(base_urls)) if at_random else sent  # noqa: S311
+            base_url = base_urls[index % len(base_urls)]
             started = time.perf_counter()
             try:
                 status = client.post(base_url, path).status
@@ -215,9 +220,10 @@ def run_load(
     until: threading.Event | None = None,
     path: str = "/counter/",
     reconnect: bool = False,
+    at_random: bool = False,
 ) -> LoadResult:
     """``users`` users at once, each posting to ``path`` one request after the other, for
-    ``seconds`` or until ``until`` is set."""
+    ``seconds`` or until ``until`` is set; ``at_random``: each request to any server."""
     runs: list[UserRun] = []
     started = time.monotonic()
     stop_at = started + seconds
@@ -226,7 +232,7 @@ def run_load(
         return time.monotonic() >= stop_at or (until is not None and until.is_set())
 
     def user() -> None:
-        runs.append(one_user(base_urls, stop, path, reconnect=reconnect))
+        runs.append(one_user(base_urls, stop, path, reconnect=reconnect, at_random=at_random))
 
     threads = [threading.Thread(target=user) for _ in range(users)]
     for thread in threads:

@@ -334,7 +334,7 @@ def test_a_prune_dry_run_writes_nothing(keyring_path: Path) -> None:
     ("arguments", "message"),
     [
         (("--older-than", "10"), "--older-than goes with --prune"),
-        (("--prune", "--length", "40"), "--length goes with a rotation"),
+        (("--prune", "--length", "40"), "--length goes with a new password"),
         (("--prune", "--init"), "not allowed with argument"),
     ],
 )
@@ -495,3 +495,82 @@ def test_a_rotation_through_a_symlinked_keyring_file_updates_the_shared_file(
 
     assert hosts[0].is_symlink()
     assert read_passwords(hosts[1]).keys() == {"1", "2"}
+
+
+# Staged rotation (issue 9, scenario 6)
+
+
+def test_stage_adds_a_password_that_opens_but_does_not_seal(
+    keyring_path: Path, client: Client
+) -> None:
+    output = rotate("--stage")
+
+    contents = read_keyring(keyring_path)
+    assert contents.passwords == {"1": ONE}
+    [(staged_id, staged)] = contents.staged.items()
+    assert (staged_id, len(staged)) == ("2", 43)
+    assert "password 1: kept, seals new sessions" in output.stdout
+    assert "password 2: added, staged: opens sessions, seals none until --activate" in (
+        output.stdout
+    )
+    assert not output.shows(staged)
+    # A machine that activated already sealed this cookie with it: it opens here...
+    client.cookies["sessionid"] = iron_session.seal_data({"colour": "red"}, {2: staged})
+    assert client.get("/session/").json() == {"colour": "red"}
+    # ...but nothing here seals with it yet.
+    client.get("/session/write/", {"size": "L"})
+    assert client.cookies["sessionid"].value.startswith("Fe26.2*1*")
+
+
+def test_activate_makes_the_staged_password_seal(keyring_path: Path, client: Client) -> None:
+    rotate("--stage")
+    started = datetime.now(timezone.utc)
+
+    output = rotate("--activate")
+
+    contents = read_keyring(keyring_path)
+    assert list(contents.passwords) == ["1", "2"]
+    assert contents.staged == {}
+    assert started <= contents.retired["1"] <= datetime.now(timezone.utc)
+    assert "password 2: activated, seals new sessions" in output.stdout
+    client.get("/session/write/", {"size": "L"})
+    assert client.cookies["sessionid"].value.startswith("Fe26.2*2*")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "message"),
+    [
+        (["--stage"], ["--stage"], "Password 2 is staged: make it the sealing one with --activate"),
+        (["--stage"], [], "Password 2 is staged"),
+        ([], ["--activate"], "No password is staged"),
+    ],
+)
+def test_one_staged_password_at_a_time(
+    keyring_path: Path, first: list[str], then: list[str], message: str
+) -> None:
+    if first:
+        rotate(*first)
+    before = keyring_path.read_bytes()
+    with pytest.raises(CommandError, match=message):
+        rotate(*then)
+    assert keyring_path.read_bytes() == before
+
+
+def test_a_staged_password_is_not_pruned_and_a_prune_keeps_it(keyring_path: Path) -> None:
+    rotate("--stage")
+    rotate("--prune", "--older-than", "0")
+    assert read_keyring(keyring_path).staged.keys() == {"2"}
+
+
+@pytest.mark.parametrize("action", ["--stage", "--activate"])
+def test_staging_needs_a_keyring_file(settings: Settings, action: str) -> None:
+    settings.IRON_SESSION = {"PASSWORD": ONE}
+    with pytest.raises(CommandError, match="--stage and --activate need"):
+        rotate(action)
+
+
+def test_length_goes_with_a_new_password_only(keyring_path: Path) -> None:
+    rotate("--stage", "--length", "50")
+    assert len(read_keyring(keyring_path).staged["2"]) == 50
+    with pytest.raises(CommandError, match="--length goes with a new password"):
+        rotate("--activate", "--length", "50")

@@ -18,6 +18,7 @@ from django_iron_session.keyring_file import (
     KeyringFileError,
     generate_password,
     locked,
+    read_in_service,
     read_keyring,
     read_passwords,
     write_keyring,
@@ -339,3 +340,62 @@ def test_a_lock_that_cannot_be_created_is_refused(tmp_path: Path) -> None:
         locked(tmp_path / "missing" / "keyring.json"),
     ):
         pytest.fail("locked without a lock file")
+
+
+# Staging (issue 9, scenario 6)
+
+
+def test_a_staged_password_takes_the_next_id_and_seals_only_once_activated() -> None:
+    before = KeyringContents({"1": ONE, "2": TWO}, {"1": NOW - DAY})
+
+    staged = before.with_staged(THREE)
+    activated = staged.activated(NOW)
+
+    assert (staged.passwords, staged.staged, staged.newest_id) == (
+        before.passwords,
+        {"3": THREE},
+        "2",
+    )
+    assert activated.passwords == {"1": ONE, "2": TWO, "3": THREE}
+    assert activated.staged == {}
+    assert activated.newest_id == "3"
+    assert activated.retired == {"1": NOW - DAY, "2": NOW}
+    assert before.rotated(THREE, NOW) == activated
+
+
+def test_a_staged_password_is_written_apart_from_the_passwords(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    contents = KeyringContents({"1": ONE}, staged={"2": TWO})
+
+    write_keyring(path, contents)
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document == {"passwords": {"1": ONE}, "retired": {}, "staged": {"2": TWO}}
+    assert read_keyring(path) == contents
+    # What a Node app's documented line reads: the staged password is not in it.
+    assert read_passwords(path) == {"1": ONE}
+    assert read_in_service(path) == ({"1": ONE}, {"2": TWO})
+    assert contents.without(["1"]).staged == {"2": TWO}
+
+
+def test_without_a_staged_password_the_file_has_no_staged_key(tmp_path: Path) -> None:
+    path = tmp_path / "keyring.json"
+    write_keyring(path, KeyringContents({"1": ONE}))
+    assert "staged" not in json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("staged", "message"),
+    [
+        (["2"], "'staged' must be an object"),
+        ({"1": TWO}, "password 1 is both staged and in 'passwords'"),
+        ({"two": TWO}, "password ids must be integers"),
+        ({"2": 2}, "passwords strings"),
+    ],
+)
+def test_a_bad_staged_object_is_refused(tmp_path: Path, staged: object, message: str) -> None:
+    document = {"passwords": {"1": ONE}, "staged": staged}
+    path = write_text(tmp_path / "keyring.json", json.dumps(document))
+    for read in (read_keyring, read_in_service):
+        with pytest.raises(KeyringFileError, match=message):
+            read(path)

@@ -58,6 +58,19 @@ class Command(BaseCommand):
             "to KEYRING_FILE), otherwise a new password. Refuses to overwrite a file.",
         )
         action.add_argument(
+            "--stage",
+            action="store_true",
+            help="Add a password under the next id that every process OPENS cookies with but "
+            "none SEALS with yet (it goes under 'staged', which a Node app's line does not "
+            "read). Put the file on every machine, then run --activate. Needs a keyring file.",
+        )
+        action.add_argument(
+            "--activate",
+            action="store_true",
+            help="Make the staged password the sealing one, once every machine has the file "
+            "with it staged; the others retire as a rotation retires them.",
+        )
+        action.add_argument(
             "--prune",
             action="store_true",
             help="Add no password; instead drop the passwords retired so long ago that every "
@@ -93,8 +106,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["older_than"] is not None and not options["prune"]:
             raise CommandError("--older-than goes with --prune")
-        if options["length"] is not None and options["prune"]:
-            raise CommandError("--length goes with a rotation, not with --prune")
+        if options["length"] is not None and (options["prune"] or options["activate"]):
+            raise CommandError("--length goes with a new password, not with --prune or --activate")
         try:
             config = get_config()
         except ImproperlyConfigured as error:
@@ -116,6 +129,11 @@ class Command(BaseCommand):
                     "kept; with PASSWORD, remove an id yourself once SESSION_COOKIE_AGE has "
                     "passed"
                 )
+            if options["stage"] or options["activate"]:
+                raise CommandError(
+                    "--stage and --activate need IRON_SESSION['KEYRING_FILE'], where a staged "
+                    "password is kept apart from the ones that seal"
+                )
             self.rotate_setting(run)
         else:
             older_than = (
@@ -125,6 +143,10 @@ class Command(BaseCommand):
             )
             if options["prune"]:
                 self.prune(run, keyring_file.path, older_than)
+            elif options["stage"]:
+                self.stage(run, keyring_file.path, older_than)
+            elif options["activate"]:
+                self.activate(run, keyring_file.path, older_than)
             else:
                 self.rotate_file(run, keyring_file.path, older_than)
 
@@ -139,9 +161,28 @@ class Command(BaseCommand):
         self._change_file(
             run,
             path,
-            lambda before: before.rotated(run.new_password(), run.now),
+            lambda before: _nothing_staged(before).rotated(run.new_password(), run.now),
             prune_after=older_than,
         )
+
+    def stage(self, run: Run, path: Path, older_than: timedelta) -> None:
+        """Add a password under the next id that opens cookies but seals none yet."""
+        self._change_file(
+            run,
+            path,
+            lambda before: _nothing_staged(before).with_staged(run.new_password()),
+            prune_after=older_than,
+        )
+
+    def activate(self, run: Run, path: Path, older_than: timedelta) -> None:
+        """The staged password seals from now on; the others retire."""
+
+        def activated(before: KeyringContents) -> KeyringContents:
+            if not before.staged:
+                raise CommandError(f"No password is staged in {path}; stage one with --stage")
+            return before.activated(run.now)
+
+        self._change_file(run, path, activated, prune_after=older_than)
 
     def prune(self, run: Run, path: Path, older_than: timedelta) -> None:
         """Drop the passwords retired at least ``older_than`` ago."""
@@ -254,6 +295,16 @@ def _current_contents(path: Path, *, creating: bool) -> KeyringContents:
     return read_keyring(path)
 
 
+def _nothing_staged(contents: KeyringContents) -> KeyringContents:
+    if contents.staged:
+        staged = ", ".join(sorted(contents.staged, key=int))
+        raise CommandError(
+            f"Password {staged} is staged: make it the sealing one with --activate (once every "
+            "machine has the file) before adding another"
+        )
+    return contents
+
+
 def _prune_age(keyring_file: KeyringFilePasswords, timestamp_skew: float) -> timedelta:
     """How long after its retirement a password may still open a live session: other
     processes seal with it until they next look at the file, and seals live their age plus
@@ -287,11 +338,22 @@ def _describe(
     """One line per password, no secrets: added, kept or dropped, and what it does now;
     with ``prune_after``, when ``--prune`` drops each retired one."""
     lines = []
-    for key in sorted({*before.passwords, *after.passwords}, key=int):
+    for key in sorted(
+        {*before.passwords, *before.staged, *after.passwords, *after.staged}, key=int
+    ):
+        if key in after.staged:
+            change = "kept" if key in before.staged else "added"
+            lines.append(
+                f"  password {key}: {change}, staged: opens sessions, seals none until "
+                "--activate (put the file on every machine first)"
+            )
+            continue
         if key not in after.passwords:
             lines.append(f"  password {key}: dropped (retired {before.retired[key].isoformat()})")
             continue
-        change = "kept" if key in before.passwords else "added"
+        change = (
+            "kept" if key in before.passwords else "activated" if key in before.staged else "added"
+        )
         if key == after.newest_id:
             lines.append(f"  password {key}: {change}, seals new sessions")
             continue

@@ -14,8 +14,8 @@ from django.http.cookie import parse_cookie
 
 from django_iron_session import compression, iron, iron_session
 from django_iron_session.conf import Config, get_config
-from django_iron_session.keyring_file import KeyringFileError, read_passwords
-from django_iron_session.passwords import KeyringFilePasswords
+from django_iron_session.keyring_file import KeyringFileError
+from django_iron_session.passwords import KeyringFilePasswords, keyring_in_service
 
 
 class Command(BaseCommand):
@@ -92,6 +92,6 @@ def _keyring(config: Config) -> iron.Keyring:
     if not isinstance(config.passwords, KeyringFilePasswords):
         return config.passwords.keyring()
     try:
-        return iron_session.as_keyring(read_passwords(config.passwords.path))
+        return keyring_in_service(config.passwords.path)
     except (KeyringFileError, iron.PasswordError) as error:
         raise CommandError(f"IRON_SESSION['KEYRING_FILE'] is unusable: {error}") from None
