@@ -49,6 +49,7 @@ for needed in [
     "tests/conftest.py",
     "testing/iron-vectors.json",
     "docs/index.rst",
+    "node/django-session.ts",
     "testproject/manage.py",
     "benchmarks/session_bench.py",
 ]:
