@@ -55,11 +55,10 @@ for needed in [
 ]:
     if needed not in in_sdist:
         problems.append(f"sdist lacks {needed}")
+# Installed packages, build outputs, caches and databases that a local checkout may hold.
+never_shipped = {"node_modules", ".next", "__pycache__", "_django_src", "_build"}
 for name in in_sdist:
-    parts = name.split("/")
-    if {"node_modules", "__pycache__", "_django_src", "_build"} & set(parts) or name.endswith(
-        (".pyc", ".sqlite3")
-    ):
+    if never_shipped & set(name.split("/")) or name.endswith((".pyc", ".sqlite3")):
         problems.append(f"sdist holds {name}")
 
 dist_info = next(name.split("/")[0] for name in in_wheel if ".dist-info/" in name)
