@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
-from django_iron_session import iron
+from django_iron_session import iron, strength
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.keyring_file import KeyringFileError, read_in_service
 
@@ -216,6 +216,8 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
         Error(problem.message, hint=problem.hint, id=f"django_iron_session.{problem.id}")
         for problem in problems
     ]
+    if not problems and isinstance(user, Mapping):
+        messages += _strength_messages(user)
     if _serializer() is not signing.JSONSerializer:
         messages.append(
             Error(
@@ -229,6 +231,53 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
     if not problems and isinstance(user, Mapping):
         messages += _opt_in_warnings({**DEFAULTS, **user})
     return messages
+
+
+def _strength_messages(user: Mapping[str, Any]) -> list[CheckMessage]:
+    """E009 for a password this package published, outside DEBUG; W015 for one that does
+    not look random (see strength.py). Neither message holds the password."""
+    if user.get("KEYRING_FILE") is not None:
+        source = f"The keyring file {user['KEYRING_FILE']}"
+        in_file, staged = read_in_service(Path(user["KEYRING_FILE"]))
+        passwords: Mapping[Any, str] = {**in_file, **staged}
+    else:
+        source = "IRON_SESSION['PASSWORD']"
+        passwords = _as_mapping(user["PASSWORD"])
+    messages: list[CheckMessage] = []
+    for key, secret in passwords.items():
+        if secret in strength.PUBLIC_PASSWORDS:
+            if not settings.DEBUG:
+                messages.append(
+                    Error(
+                        f"{source} id {key!r} is a password published with "
+                        "django-iron-session (the demo's or the documentation's): anyone can "
+                        "read and forge this site's sessions.",
+                        hint=f"Outside DEBUG, use a password of your own. {_MAKE_ONE}",
+                        id="django_iron_session.E009",
+                    )
+                )
+        elif not strength.looks_random(secret):
+            messages.append(
+                Warning(
+                    f"{source} id {key!r} does not look random: under "
+                    f"{strength.MIN_BITS} bits by this package's estimate, or a run of "
+                    f"{strength.REPEAT} characters repeated. One captured cookie lets anyone "
+                    "test guesses offline at the speed of a hash.",
+                    hint=f"Rotate to a random password. {_MAKE_ONE}",
+                    id="django_iron_session.W015",
+                )
+            )
+    return messages
+
+
+def _as_mapping(passwords: str | Mapping[Any, str]) -> Mapping[Any, str]:
+    return {1: passwords} if isinstance(passwords, str) else passwords
+
+
+_MAKE_ONE = (
+    "`manage.py iron_rotate_password` makes one, or: python -c "
+    '"import secrets; print(secrets.token_urlsafe(32))"'
+)
 
 
 def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:

@@ -29,10 +29,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django_iron_session import strength
 from django_iron_session.iron import MIN_PASSWORD_LENGTH, is_integer_id
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
 #: 43 base64url characters carry 258 bits.
 DEFAULT_PASSWORD_LENGTH = 43
@@ -104,11 +105,15 @@ def _by_id(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return dict(sorted(mapping.items(), key=lambda item: int(item[0])))
 
 
-def generate_password(length: int = DEFAULT_PASSWORD_LENGTH) -> str:
-    """``length`` base64url characters from ``secrets``: 6 bits each."""
+def generate_password(
+    length: int = DEFAULT_PASSWORD_LENGTH, *, draw: Callable[[int], str] = secrets.token_urlsafe
+) -> str:
+    """``length`` base64url characters from ``draw`` (``secrets``): 6 bits each. A draw the
+    strength check would warn about (about never) is drawn again, so none ever is."""
     if length < MIN_PASSWORD_LENGTH:
         raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters")
-    return secrets.token_urlsafe(length)[:length]
+    password = draw(length)[:length]
+    return password if strength.looks_random(password) else generate_password(length, draw=draw)
 
 
 def read_keyring(path: Path) -> KeyringContents:

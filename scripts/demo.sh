@@ -5,6 +5,9 @@
 # WSGI (gunicorn), without the WebSocket.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A local demo: without IRON_SESSION_PASSWORD it uses its public development-only password,
+# which the system checks (run by migrate) refuse outside DEBUG.
+export DEBUG="${DEBUG:-true}"
 
 .venv/bin/python testproject/manage.py migrate --no-input --verbosity 0
 exec .venv/bin/python -m uvicorn --app-dir testproject --host 127.0.0.1 \

@@ -256,6 +256,9 @@ def environment_for_site(
     }
     if keyring_file is not None:
         env["IRON_SESSION_KEYRING_FILE"] = str(keyring_file)
+    else:
+        # The demo's fallback password is public: its checks refuse it outside DEBUG.
+        env.setdefault("IRON_SESSION_PASSWORD", new_password())
     return env
 
 

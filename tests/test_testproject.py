@@ -453,7 +453,8 @@ def _site_environment(**variables: str) -> dict[str, str]:
 
 def test_manage_py_checks_and_migrates_the_database_it_is_given(tmp_path: Path) -> None:
     database = tmp_path / "site.sqlite3"
-    environ = _site_environment(DATABASE_PATH=str(database))
+    # DEBUG: without a password of its own the demo uses its public one (see the next test).
+    environ = _site_environment(DATABASE_PATH=str(database), DEBUG="true")
     manage = [sys.executable, str(PROJECT_DIR / "manage.py")]
 
     checked = subprocess.run(
@@ -471,6 +472,23 @@ def test_manage_py_checks_and_migrates_the_database_it_is_given(tmp_path: Path) 
     assert migrated.returncode == 0, migrated.stderr
     assert "Applying auth.0001_initial... OK" in migrated.stdout
     assert database.stat().st_size > 0
+
+
+def test_the_demo_with_its_public_password_fails_its_checks_outside_debug(
+    tmp_path: Path,
+) -> None:
+    environ = _site_environment(DATABASE_PATH=str(tmp_path / "site.sqlite3"), DEBUG="false")
+
+    checked = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "manage.py"), "check"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert checked.returncode == 1
+    assert "django_iron_session.E009" in checked.stderr
 
 
 _WSGI_REQUEST = """
