@@ -52,7 +52,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 IRON = "django_iron_session.backend"
 SIGNED = "django.contrib.sessions.backends.signed_cookies"
@@ -484,17 +484,19 @@ def request_table(figures: dict[Any, float]) -> Iterator[str]:
     for size in SESSIONS:
         for view in VIEWS:
             yield f"{size} session, {view}"
-            baseline = figures[(size, view, BASELINE)]
-            for name in ENGINES:
-                micros = figures[(size, view, name)]
-                speed = ratio(baseline, micros)
-                yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
+            yield from request_rows(figures, (size, view), ENGINES)
         yield f"{size} session, {SLIDING} (SESSION_SAVE_EVERY_REQUEST)"
-        baseline = figures[(size, SLIDING, BASELINE)]
-        for name in SLIDING_ROWS:
-            micros = figures[(size, SLIDING, name)]
-            speed = ratio(baseline, micros)
-            yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
+        yield from request_rows(figures, (size, SLIDING), SLIDING_ROWS)
+
+
+def request_rows(
+    figures: dict[Any, float], case: tuple[str, str], names: Iterable[str]
+) -> Iterator[str]:
+    baseline = figures[(*case, BASELINE)]
+    for name in names:
+        micros = figures[(*case, name)]
+        speed = ratio(baseline, micros)
+        yield f"  {name:38} {micros:7.1f} {1e6 / micros:7.0f}   {speed:5.2f}"
 
 
 def compress_table(figures: dict[Any, float], lengths: dict[Any, int]) -> Iterator[str]:
