@@ -139,3 +139,23 @@ def test_as_long_as_the_cookie_age_it_is_a_warning(
 
     assert ("W014" in our_ids()) is warned
     assert "W013" not in our_ids()
+
+
+def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back(
+    settings: Settings,
+) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "revocation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.IRON_SESSION = {
+        "PASSWORD": PASSWORD,
+        "REFRESH_AFTER": 60,
+        "REVOCATION_CACHE": "revocation",
+    }
+    store = SessionStore()
+    store["a"] = 1
+    store.save()
+    assert store.session_key is not None
+
+    assert saved(store.session_key) == store.session_key
