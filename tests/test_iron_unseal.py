@@ -153,6 +153,15 @@ def test_a_keyring_file_opens_cookies_of_every_id(keyring_path: Path) -> None:
     assert (newest["password_id"], newest["newest_password"]) == ("2", True)
 
 
+def test_a_keyring_file_opens_cookies_of_a_staged_password_too(keyring_path: Path) -> None:
+    third = "a-third-password-that-is-staged-only-" + "3" * 10
+    write_keyring(keyring_path, KeyringContents({"1": PASSWORD, "2": OTHER}, staged={"3": third}))
+
+    opened = unseal(cookie(passwords={3: third}))
+
+    assert (opened["password_id"], opened["newest_password"]) == ("3", False)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
