@@ -110,6 +110,14 @@ class SessionStore(SessionBase):
     def modified(self, value: bool) -> None:
         self._modified = value
 
+    def is_empty(self) -> bool:
+        # With SESSION_SAVE_EVERY_REQUEST, SessionMiddleware saves whatever is not empty, and
+        # saving opens the cookie anyway: open it first, so that a refused cookie is deleted
+        # rather than answered with a new seal of an empty session.
+        if settings.SESSION_SAVE_EVERY_REQUEST:
+            self.keys()
+        return super().is_empty()
+
     def load(self) -> dict[str, Any]:
         data = self._unseal_cookie()
         if self.session_key is None or self._config.revocation_cache is None:

@@ -579,3 +579,18 @@ def test_the_log_lines_of_forged_cookies_are_short_and_few(
     lines = [record.getMessage() for record in caplog.records]
     assert 1 <= len(lines) <= 10
     assert max(len(line) for line in lines) < 100
+
+
+def test_with_every_request_saved_a_refused_cookie_is_deleted_not_resealed(
+    client: Client, settings: Settings
+) -> None:
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client.get("/session/write/", {"user": "7"})
+    parts = session_cookie(client).split("*")
+    parts[4] = ("A" if parts[4][0] != "A" else "B") + parts[4][1:]
+    for refused in ("*".join(parts), forged("1")):
+        client.cookies["sessionid"] = refused
+
+        response = client.get("/session/untouched/")
+
+        assert response.cookies["sessionid"].value == ""
