@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -32,7 +32,7 @@ from tests.e2e.nextjs_app import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from testing.servers import ServerProcess
@@ -40,7 +40,15 @@ if TYPE_CHECKING:
 
 # Two builds of a minute or two each on a busy 2-core machine, in the first test of each.
 BUILD_TIMEOUT = 900
+Test = TypeVar("Test", bound="Callable[..., Any]")
+pytestmark = [pytest.mark.interop, pytest.mark.timeout(BUILD_TIMEOUT)]
 WAIT_TIMEOUT = 15.0
+
+
+def with_servers(test: Test) -> Test:
+    """Marks a test that starts testproject and the Next app and drives chromium."""
+    marked: Test = pytest.mark.browser(pytest.mark.server(test))
+    return marked
 
 
 @pytest.fixture(scope="session", params=INSTALLS, ids=lambda install: install.name)
@@ -78,8 +86,6 @@ def django_session(browser: Browser, site: ServerProcess) -> dict[str, object]:
     return session
 
 
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
 def test_next_build_type_checks_the_app_and_the_helper_strictly(
     next_build: tuple[NextInstall, str],
 ) -> None:
@@ -92,8 +98,6 @@ def test_next_build_type_checks_the_app_and_the_helper_strictly(
     assert (install.directory / "lib" / "django-session.ts").read_bytes() == HELPER.read_bytes()
 
 
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
 def test_the_app_type_checks_with_the_other_iron_session(
     next_build: tuple[NextInstall, str],
 ) -> None:
@@ -102,7 +106,6 @@ def test_the_app_type_checks_with_the_other_iron_session(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.interop
 def test_the_javascript_helper_is_the_typescript_one_compiled() -> None:
     install = INSTALLS[-1]
     result = run_node(install, str(NEXTJS_DIR / "compile-helper.mjs"))
@@ -114,10 +117,7 @@ def test_the_javascript_helper_is_the_typescript_one_compiled() -> None:
     )
 
 
-@pytest.mark.browser
-@pytest.mark.server
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
+@with_servers
 def test_a_page_reads_the_django_session_and_a_route_handler_writes_it(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
@@ -136,10 +136,7 @@ def test_a_page_reads_the_django_session_and_a_route_handler_writes_it(
     assert django_session(browser, site)["next_note"] == "route handler"
 
 
-@pytest.mark.browser
-@pytest.mark.server
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
+@with_servers
 def test_a_server_action_writes_the_session(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
@@ -155,10 +152,7 @@ def test_a_server_action_writes_the_session(
     assert django_session(browser, site)["next_note"] == "server action"
 
 
-@pytest.mark.browser
-@pytest.mark.server
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
+@with_servers
 def test_a_next_save_keeps_the_lifetime_django_set_with_set_expiry(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
@@ -174,10 +168,7 @@ def test_a_next_save_keeps_the_lifetime_django_set_with_set_expiry(
     assert 0 < expiration(browser.session_cookie_value()) - time.time() <= 300
 
 
-@pytest.mark.browser
-@pytest.mark.server
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
+@with_servers
 def test_a_page_cannot_save_the_session(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
@@ -191,10 +182,7 @@ def test_a_page_cannot_save_the_session(
     assert "next_note" not in django_session(browser, site)
 
 
-@pytest.mark.browser
-@pytest.mark.server
-@pytest.mark.interop
-@pytest.mark.timeout(BUILD_TIMEOUT)
+@with_servers
 def test_the_proxy_reads_the_session_on_the_node_runtime(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
