@@ -195,17 +195,10 @@ def unseen_cookies(data: dict[str, Any]) -> list[str]:
 
 
 def forget_cookies() -> None:
-    """Empty every cache this package keeps of cookies, keys and ciphers."""
-    import django_iron_session
+    """Empty the one cache this package keeps of cookies (see docs/performance.rst)."""
+    from django_iron_session.known_cookies import known_cookies
 
-    for name, module in list(sys.modules.items()):
-        if not name.startswith(django_iron_session.__name__):
-            continue
-        for value in vars(module).values():
-            if callable(getattr(value, "cache_clear", None)):
-                value.cache_clear()
-            elif callable(getattr(value, "clear", None)) and type(value).__name__ == "KnownCookies":
-                value.clear()
+    known_cookies.clear()
 
 
 class Clock:

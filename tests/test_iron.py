@@ -563,7 +563,7 @@ def test_cyclic_data_is_refused_before_the_password_is_looked_at() -> None:
         iron.seal(cyclic, Password(bytes(16)))
 
 
-# -- behaviour of the caches and the messages ---------------------------------------------
+# -- the messages ------------------------------------------------------------------------
 
 
 def test_messages_never_contain_secrets() -> None:
