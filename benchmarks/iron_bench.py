@@ -145,6 +145,35 @@ def floor_keys(sealed: str) -> dict[str, bytes]:
     }
 
 
+def primitives(data: Any) -> tuple[Callable[[], object], Callable[[], object]]:
+    """The C primitives of one seal and one unseal and nothing else: two PBKDF2-SHA1 key
+    derivations, AES-256-CBC over the padded plaintext, HMAC-SHA256 over a seal's length of
+    bytes. No JSON, no base64, no random bytes, no parsing: below any correct seal."""
+    plaintext = _encode(data).encode()
+    padded = plaintext + bytes((16 - len(plaintext) % 16,)) * (16 - len(plaintext) % 16)
+    sealed = floor_seal(data)
+    mac_base = sealed[: sealed.rindex("*", 0, sealed.rindex("*"))].encode()
+    salts = os.urandom(32).hex().encode(), os.urandom(32).hex().encode()
+    iv = os.urandom(16)
+    ciphertext = Cipher(algorithms.AES(bytes(32)), modes.CBC(iv)).encryptor().update(padded)
+
+    def seal() -> bytes:
+        key = hashlib.pbkdf2_hmac("sha1", _SECRET, salts[0], 1, 32)
+        encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+        encryptor.update(padded) + encryptor.finalize()
+        integrity_key = hashlib.pbkdf2_hmac("sha1", _SECRET, salts[1], 1, 32)
+        return hmac.digest(integrity_key, mac_base, "sha256")
+
+    def unseal() -> bytes:
+        integrity_key = hashlib.pbkdf2_hmac("sha1", _SECRET, salts[1], 1, 32)
+        hmac.compare_digest(hmac.digest(integrity_key, mac_base, "sha256"), bytes(32))
+        key = hashlib.pbkdf2_hmac("sha1", _SECRET, salts[0], 1, 32)
+        decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+        return decryptor.update(ciphertext) + decryptor.finalize()
+
+    return seal, unseal
+
+
 def python_candidates(data: Any) -> dict[str, dict[str, Callable[[], object]]]:
     from django.core import signing
 
