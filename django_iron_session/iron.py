@@ -18,8 +18,10 @@ import math
 import os
 import re
 import time
+from _json import make_encoder
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -423,8 +425,19 @@ def _b64decode(text: str) -> bytes:
         raise InvalidSealError("Invalid base64 length") from None
 
 
-# Built once: json.dumps/loads with options build a new coder on every call.
-_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+# Built once: json.dumps/loads with options build a new coder on every call, and so does
+# JSONEncoder.encode, its C encoder: that one is built here once too. It keeps no record of
+# the containers it is in (a dict that one encoder shared by threads cannot own), so a
+# cycle fails as any too deeply nested data does, with a RecursionError.
+_encode_json_chunks = make_encoder(
+    None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, False
+)
+
+
+def _encode_json(data: Any) -> str:
+    return "".join(_encode_json_chunks(data, 0))
+
+
 _encode_json_ascii = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 

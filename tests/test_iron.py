@@ -8,6 +8,7 @@ docs/iron-format.rst, and tokens forged with hashlib/hmac/cryptography directly
 from __future__ import annotations
 
 import base64
+import json
 import math
 from typing import Any
 
@@ -535,6 +536,16 @@ def test_serialize_is_compact_utf8_like_json_stringify() -> None:
         iron.serialize({"a": "ü", "b": [1, None, True]}) == '{"a":"ü","b":[1,null,true]}'.encode()
     )
     assert iron.serialize("\ud800") == b'"\\ud800"'  # a lone surrogate is escaped, as in JS
+
+
+def test_serialize_writes_what_json_dumps_writes_and_a_failure_leaves_no_trace() -> None:
+    """The C encoder is built once and shared: data it failed on halfway through (here
+    after ``shared``) is not remembered as a container it is still inside."""
+    shared = {"x": [1.5, -0.0, 1e300, 10**30, 'é\u2028\n"', None, True], "": {}}
+    with pytest.raises(IronError, match=r"^Data is not JSON serializable"):
+        iron.serialize({"a": shared, "b": object()})
+    expected = json.dumps({"a": shared, "b": [shared]}, separators=(",", ":"), ensure_ascii=False)
+    assert iron.serialize({"a": shared, "b": [shared]}) == expected.encode()
 
 
 @pytest.mark.parametrize("data", [math.nan, {"a": math.inf}, {1, 2}, b"bytes", {(1,): 1}])
