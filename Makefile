@@ -24,10 +24,11 @@ tox:
 	scripts/setup-python.sh
 	scripts/tox.sh
 
-# The documentation site in docs/_build/html, with warnings as errors; its examples run as doctests
+# The documentation site in docs/_build/html (all pages rebuilt: -E), with warnings as errors;
+# its examples run as doctests
 docs:
 	scripts/setup-python.sh
-	.venv/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	.venv/bin/sphinx-build -W --keep-going -q -E -b html docs docs/_build/html
 	.venv/bin/sphinx-build -W --keep-going -q -b doctest docs docs/_build/doctest
 
 # Build the sdist and the wheel into dist/, check them (twine check --strict, contents) and run
