@@ -6,9 +6,10 @@ the demo site's WebSocket on real servers.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from django_iron_session.websocket import ASGIApp, Message, Receive, Scope, Send
 
     Action = Callable[[Scope], Awaitable[object]]
+
+T = TypeVar("T")
 
 
 def cookie_for(data: dict[str, Any]) -> str:
@@ -54,6 +57,24 @@ def consumer(action: Action) -> ASGIApp:
     return app
 
 
+# Seconds to wait for the application to answer. Channels' default, 1, was too short for a
+# log-out on a loaded CI machine; an application that fails is not waited for.
+ANSWER_TIMEOUT = 30
+
+
+async def unless_the_application_fails(
+    communicator: WebsocketCommunicator, step: Awaitable[T]
+) -> T:
+    """What ``step`` returns or, as soon as the application stops with an error, that error
+    (the communicator alone would only find it once ``step`` timed out)."""
+    waiting = asyncio.ensure_future(step)
+    await asyncio.wait([waiting, communicator.future], return_when=asyncio.FIRST_COMPLETED)
+    if not waiting.done() and communicator.future.exception() is not None:
+        waiting.cancel()
+        communicator.future.result()
+    return await waiting
+
+
 def connect(application: ASGIApp, cookie: str | None) -> Any:
     """What ``application`` sends first on a WebSocket that brings ``cookie``."""
 
@@ -61,9 +82,13 @@ def connect(application: ASGIApp, cookie: str | None) -> Any:
         headers = [] if cookie is None else [(b"cookie", f"sessionid={cookie}".encode())]
         communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
         try:
-            connected, _ = await communicator.connect()
+            connected, _ = await unless_the_application_fails(
+                communicator, communicator.connect(timeout=ANSWER_TIMEOUT)
+            )
             assert connected
-            return await communicator.receive_json_from()
+            return await unless_the_application_fails(
+                communicator, communicator.receive_json_from(timeout=ANSWER_TIMEOUT)
+            )
         finally:
             await communicator.disconnect()
 
