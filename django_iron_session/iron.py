@@ -445,7 +445,19 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_decode_json = json.JSONDecoder(parse_constant=_reject_constant).decode
+_json_decoder = json.JSONDecoder(parse_constant=_reject_constant)
+# The decoder's own C scanner, which the stubs leave undeclared.
+_scan_json: Callable[[str, int], tuple[Any, int]] = _json_decoder.scan_once  # type: ignore[attr-defined]
+
+
+def _decode_json(text: str) -> Any:
+    # Sealers write no whitespace around the value: the scanner alone then reads it all,
+    # without decode()'s two whitespace matches. Anything else is left to decode().
+    try:
+        data, end = _scan_json(text, 0)
+    except StopIteration:  # no value at the start: whitespace, or nothing
+        return _json_decoder.decode(text)
+    return data if end == len(text) else _json_decoder.decode(text)
 
 
 def serialize(data: Any) -> bytes:

@@ -548,6 +548,22 @@ def test_serialize_writes_what_json_dumps_writes_and_a_failure_leaves_no_trace()
     assert iron.serialize({"a": shared, "b": [shared]}) == expected.encode()
 
 
+@pytest.mark.parametrize(
+    ("plaintext", "data"),
+    [(b'{"a":[1,"\xc3\xa9"]}', {"a": [1, "é"]}), (b' {"a":1}', {"a": 1}), (b'{"a":1}\n', {"a": 1})],
+)
+def test_deserialize_reads_json_with_or_without_whitespace_around(
+    plaintext: bytes, data: Any
+) -> None:
+    assert iron.deserialize(plaintext) == data
+
+
+@pytest.mark.parametrize("plaintext", [b"", b" ", b'{"a":1} x', b'{"a":1', b"NaN", b"\xff"])
+def test_deserialize_refuses_what_is_not_one_json_value(plaintext: bytes) -> None:
+    with pytest.raises(InvalidSealError, match=r"^Failed parsing sealed object JSON$"):
+        iron.deserialize(plaintext)
+
+
 @pytest.mark.parametrize("data", [math.nan, {"a": math.inf}, {1, 2}, b"bytes", {(1,): 1}])
 def test_data_that_is_not_json_is_refused(data: Any) -> None:
     with pytest.raises(IronError, match=r"^Data is not JSON serializable"):
