@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# Channels' login(), logout() and AuthMiddleware run in database_sync_to_async, which closes
+# old connections around each call: after a test that opened the database in this thread,
+# that touches the connection even when nothing is queried.
+pytestmark = pytest.mark.django_db
+
 
 def cookie_for(data: dict[str, Any]) -> str:
     store = SessionStore()
