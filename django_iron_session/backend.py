@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -215,13 +214,14 @@ class SessionStore(SessionBase):
         # Log-in also starts a new lineage, so no cookie from before it can be revoked with it.
         self._refuse_if_read_only("cycle_key() (which login() calls)")
         self.keys()  # loads the session, and the lineage it replaces
-        self._lineage = None
-        self.modified = True  # a new seal, even if nothing else changed (REFRESH_AFTER)
-        self.save()
+        self._save_as_new_lineage()
 
     async def acycle_key(self) -> None:
         self._refuse_if_read_only("cycle_key() (which login() calls)")
         await self.akeys()  # loads the session, and the lineage it replaces
+        self._save_as_new_lineage()
+
+    def _save_as_new_lineage(self) -> None:
         self._lineage = None
         self.modified = True  # a new seal, even if nothing else changed (REFRESH_AFTER)
         self.save()
@@ -344,10 +344,11 @@ class SessionStore(SessionBase):
     def _expires_at(self, expiry: object, now: float) -> float:
         """``get_expiry_date().timestamp()``, without building datetimes for the common
         expiries: none set (the cookie age) or a number of seconds."""
-        if isinstance(expiry, (datetime, str)):
-            return self.get_expiry_date(expiry=expiry).timestamp()
-        seconds: float = expiry or self.get_session_cookie_age()  # type: ignore[assignment]
-        return now + seconds
+        if not expiry:
+            return now + self.get_session_cookie_age()
+        if isinstance(expiry, (int, float)):
+            return now + expiry
+        return self.get_expiry_date(expiry=expiry).timestamp()
 
     def _too_large_message(self, size: int, limit: int) -> str:
         sizes = sorted(
