@@ -9,6 +9,7 @@ and SameSite flags, and setting a cookie by hand.
 
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -128,6 +129,12 @@ class Browser:
         """The logged-in user's id as the session page shows it, after loading that page."""
         self.open(f"{base_url}/")
         return self.text("user-id") if self.has("user-id") else None
+
+    def session_data(self, base_url: str) -> dict[str, object]:
+        """The session as the site's session page shows it, after loading that page."""
+        self.open(f"{base_url}/")
+        session: dict[str, object] = json.loads(self.text("session"))
+        return session
 
     def session_cookie(self) -> dict[str, Any] | None:
         cookie: dict[str, Any] | None = self.driver.get_cookie(self.cookie_name)

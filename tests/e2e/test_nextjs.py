@@ -80,12 +80,6 @@ def wait_for_text(browser: Browser, element_id: str, expected: str) -> None:
         time.sleep(0.05)
 
 
-def django_session(browser: Browser, site: ServerProcess) -> dict[str, object]:
-    browser.open(f"{site.base_url}/")
-    session: dict[str, object] = json.loads(browser.text("session"))
-    return session
-
-
 def test_next_build_type_checks_the_app_and_the_helper_strictly(
     next_build: tuple[NextInstall, str],
 ) -> None:
@@ -133,7 +127,7 @@ def test_a_page_reads_the_django_session_and_a_route_handler_writes_it(
     assert browser.text("next-note") == "route handler"
 
     assert browser.user_id(site.base_url) == user_id
-    assert django_session(browser, site)["next_note"] == "route handler"
+    assert browser.session_data(site.base_url)["next_note"] == "route handler"
 
 
 @with_servers
@@ -149,7 +143,7 @@ def test_a_server_action_writes_the_session(
     wait_for_text(browser, "next-note", "server action")
 
     assert browser.user_id(site.base_url) == user_id
-    assert django_session(browser, site)["next_note"] == "server action"
+    assert browser.session_data(site.base_url)["next_note"] == "server action"
 
 
 @with_servers
@@ -179,7 +173,7 @@ def test_a_page_cannot_save_the_session(
     assert "Cookies can only be modified in a Server Action or Route Handler" in browser.text(
         "outcome"
     )
-    assert "next_note" not in django_session(browser, site)
+    assert "next_note" not in browser.session_data(site.base_url)
 
 
 @with_servers

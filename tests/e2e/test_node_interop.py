@@ -6,7 +6,6 @@ cookie Django set, as an app on another path of one domain would.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING
 
@@ -41,12 +40,6 @@ def write_note_on_node(browser: Browser, node_app: ServerProcess, note: str) -> 
     assert browser.text("node-note") == note
 
 
-def django_session(browser: Browser, site: ServerProcess) -> dict[str, object]:
-    browser.open(f"{site.base_url}/")
-    session: dict[str, object] = json.loads(browser.text("session"))
-    return session
-
-
 def test_node_reads_the_django_login_and_django_reads_what_node_wrote(
     site: ServerProcess, node_app: ServerProcess, browser: Browser
 ) -> None:
@@ -59,7 +52,7 @@ def test_node_reads_the_django_login_and_django_reads_what_node_wrote(
     write_note_on_node(browser, node_app, "written by Node")
 
     assert browser.user_id(site.base_url) == user_id
-    assert django_session(browser, site)["node_note"] == "written by Node"
+    assert browser.session_data(site.base_url)["node_note"] == "written by Node"
 
 
 def test_after_a_rotation_both_apps_seal_under_the_new_id(
@@ -78,7 +71,7 @@ def test_after_a_rotation_both_apps_seal_under_the_new_id(
 
     assert password_id(browser.session_cookie_value()) == "2"
     assert browser.user_id(site.base_url) == user_id
-    assert django_session(browser, site)["node_note"] == "after the rotation"
+    assert browser.session_data(site.base_url)["node_note"] == "after the rotation"
 
 
 def test_a_node_save_keeps_the_lifetime_django_set_with_set_expiry(
