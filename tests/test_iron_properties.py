@@ -7,6 +7,7 @@ fields swapped, fields re-ordered) raises an IronError and nothing else, and nev
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 
 import pytest
@@ -135,3 +136,11 @@ def test_key_derivation_is_pbkdf2_hmac_sha1(
     password = Password(secret)
     expected = hashlib.pbkdf2_hmac("sha1", iron._utf8(secret), salt.encode(), iterations, length)
     assert password._integrity.key(salt, iterations, length) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.binary(max_size=1000))
+def test_the_mac_is_hmac_sha256(key: bytes, message: bytes) -> None:
+    # Built from hashlib's SHA-256 (keys longer than a block are hashed first, as HMAC does):
+    # the bytes must be hmac's, whatever the lengths.
+    assert iron._hmac_sha256(key, message) == hmac.digest(key, message, "sha256")
