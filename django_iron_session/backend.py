@@ -61,33 +61,34 @@ class SessionStore(SessionBase):
     _session: dict[str, Any]
     _session_cache: dict[str, Any]
 
+    # Each store starts with these class values, so that __init__, run on every request,
+    # sets only what it must.
+    #: what all cookies of this session share, for revocation (see revocation.py)
+    _lineage: revocation.Lineage | None = None
+    #: the lineage the cookie's seal carried, admitted or not: what a log-out revokes
+    _sealed_lineage: revocation.Lineage | None = None
+    #: when the revocation cache was asked about ``_lineage`` (``time.time()``)
+    _admitted_at: float | None = None
+    #: the revocation cache could not vouch for the cookie: not loaded, left as it is
+    _held = False
+    #: no response will carry this session's cookie (see make_read_only)
+    _read_only = False
+    #: what the cookie's seal held, once opened (for REFRESH_AFTER)
+    _opened: Opened | None = None
+    #: the cookie is a seal under another password id than the sealing one
+    _stale_id = False
+
     def __init__(self, session_key: str | None = None) -> None:
         # SessionBase.__init__, less its import of SESSION_SERIALIZER on every request:
         # this engine seals JSON itself and needs it only if encode() is called.
         self._session_key = session_key
-        self.accessed = False
-        self.modified = False
+        self.accessed = self._modified = False
         self._config = get_config()
-        #: what all cookies of this session share, for revocation (see revocation.py)
-        self._lineage: revocation.Lineage | None = None
-        #: the lineage the cookie's seal carried, admitted or not: what a log-out revokes
-        self._sealed_lineage: revocation.Lineage | None = None
-        #: when the revocation cache was asked about ``_lineage`` (``time.time()``)
-        self._admitted_at: float | None = None
-        #: the revocation cache could not vouch for the cookie: not loaded, left as it is
-        self._held = False
-        #: no response will carry this session's cookie (see make_read_only)
-        self._read_only = False
-        #: what the cookie's seal held, once opened (for REFRESH_AFTER)
-        self._opened: Opened | None = None
-        #: the cookie is a seal under another password id than the sealing one
-        self._stale_id = False
-        value = self.session_key
-        if value is not None:
+        if session_key is not None:
             # Most cookies name the sealing password: one prefix test tells them apart.
             sealing_id = self._config.passwords.keyring().sealing_id
-            self._stale_id = not value.startswith(f"{_SEAL_START}{sealing_id}*") and (
-                _sealing_id(value) is not None
+            self._stale_id = not session_key.startswith(f"{_SEAL_START}{sealing_id}*") and (
+                _sealing_id(session_key) is not None
             )
 
     @cached_property
@@ -301,7 +302,7 @@ class SessionStore(SessionBase):
             expires_at = min(expires_at, self._admitted_at + self.get_session_cookie_age())
             data = {**data, **self._lineage.fields()}
         plaintext = (compression.encode if config.compress else iron.serialize)(data)
-        if not self.modified and self._is_fresh(plaintext, expires_at):
+        if self._is_fresh(plaintext, expires_at) and not self.modified:
             assert self.session_key is not None  # fresh means a cookie came in
             return self.session_key
         # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry

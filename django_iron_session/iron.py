@@ -62,7 +62,6 @@ _MAX_SALT_BITS = 8192
 _MAX_EXPIRATION_DIGITS = 21
 _ID_RE = re.compile(r"[A-Za-z0-9_]+")  # JS /^\w+$/ is ASCII-only
 _INTEGER_ID_RE = re.compile(r"0|[1-9][0-9]*")
-_EXPIRATION_RE = re.compile(rf"[0-9]{{1,{_MAX_EXPIRATION_DIGITS}}}")
 
 
 class IronError(Exception):
@@ -503,10 +502,13 @@ def _cipher(key: bytes, iv: bytes, algorithm: str) -> Cipher[modes.CBC | modes.C
     return Cipher(algorithms.AES(key), mode)
 
 
+#: PKCS#7 padding by length: n bytes of value n
+_PADDING = [bytes((length,)) * length for length in range(17)]
+
+
 def _encrypt(cipher: Cipher[modes.CBC | modes.CTR], plaintext: bytes, algorithm: str) -> bytes:
     if algorithm == "aes-256-cbc":
-        pad = 16 - len(plaintext) % 16
-        plaintext += bytes((pad,)) * pad
+        plaintext += _PADDING[16 - len(plaintext) % 16]
     encryptor = cipher.encryptor()
     return encryptor.update(plaintext) + encryptor.finalize()
 
@@ -519,7 +521,7 @@ def _decrypt(cipher: Cipher[modes.CBC | modes.CTR], ciphertext: bytes, algorithm
         raise InvalidSealError("Bad decrypt")
     padded = decryptor.update(ciphertext) + decryptor.finalize()
     pad = padded[-1]
-    if not 1 <= pad <= 16 or padded[-pad:] != bytes((pad,)) * pad:
+    if not 1 <= pad <= 16 or not padded.endswith(_PADDING[pad]):
         raise InvalidSealError("Bad decrypt")
     return padded[:-pad]
 
@@ -642,7 +644,8 @@ def _open(
     prefix, password_id, encryption_salt, iv, ciphertext, expiration, integrity_salt, digest = parts
     if prefix != MAC_PREFIX:
         raise InvalidSealError("Wrong mac prefix")
-    if expiration and not _EXPIRATION_RE.fullmatch(expiration):
+    # The seal is ASCII: isdigit() is then [0-9] only.
+    if expiration and not (expiration.isdigit() and len(expiration) <= _MAX_EXPIRATION_DIGITS):
         raise InvalidSealError("Invalid expiration")
 
     password = opener.find(password_id) if isinstance(opener, Keyring) else opener
