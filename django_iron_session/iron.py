@@ -183,15 +183,6 @@ def _hmac_block_key(key: bytes, hash: Callable[[bytes], Any]) -> bytes:
     return key.ljust(_HASH_BLOCK_BYTES, b"\0")
 
 
-def _hmac_sha256(key: bytes, message: bytes) -> bytes:
-    """HMAC-SHA256 (RFC 2104) over hashlib's SHA-256. The same bytes as ``hmac.digest``,
-    whose one-shot OpenSSL HMAC looks the MAC and the hash up by name on every call: in a
-    busy process, where those tables have left the CPU's caches, that costs microseconds."""
-    key = _hmac_block_key(key, _sha256)
-    inner = _sha256(key.translate(_INNER_PAD) + message).digest()
-    return _sha256(key.translate(_OUTER_PAD) + inner).digest()
-
-
 class _Secret:
     """One secret, encoded once: text stretched with PBKDF2, or a raw key.
 
@@ -527,7 +518,13 @@ def _decrypt(cipher: Cipher[modes.CBC | modes.CTR], ciphertext: bytes, algorithm
 
 
 def _hmac(key: bytes, mac_base: str) -> str:
-    return _b64encode(_hmac_sha256(key, mac_base.encode()))
+    """The seal's MAC: HMAC-SHA256 (RFC 2104) over hashlib's SHA-256, base64url. The same
+    bytes as ``hmac.digest``, whose one-shot OpenSSL HMAC looks the MAC and the hash up by
+    name on every call: in a busy process, where those tables have left the CPU's caches,
+    that costs microseconds."""
+    key = _hmac_block_key(key, _sha256)
+    inner = _sha256(key.translate(_INNER_PAD) + mac_base.encode()).digest()
+    return _b64encode(_sha256(key.translate(_OUTER_PAD) + inner).digest())
 
 
 def _seal_from_parts(
