@@ -69,7 +69,8 @@ class SessionStore(SessionBase):
     _sealed_lineage: revocation.Lineage | None = None
     #: when the revocation cache was asked about ``_lineage`` (``time.time()``)
     _admitted_at: float | None = None
-    #: the revocation cache could not vouch for the cookie: not loaded, left as it is
+    #: the revocation cache could not vouch for the cookie: not loaded, and kept as it is
+    #: (a write to the session is dropped)
     _held = False
     #: no response will carry this session's cookie (see make_read_only)
     _read_only = False
@@ -189,8 +190,22 @@ class SessionStore(SessionBase):
 
     def save(self, must_create: bool = False) -> None:
         self._refuse_if_read_only("save()")
+        if self._held:
+            self._drop_write()
+            return
         self._session_key = self._seal()
         self.modified = True
+
+    def _drop_write(self) -> None:
+        """The cookie the revocation cache could not vouch for stays as it is: a new seal of
+        what this request wrote would replace the whole session with that alone."""
+        if self._modified:
+            logger.warning(
+                "Session not saved: the revocation cache could not be read for its cookie "
+                "(REVOCATION_CACHE_DOWN = 'refuse'), which is kept as it is; what this "
+                "request wrote to the session is dropped"
+            )
+            self._modified = False
 
     async def asave(self, must_create: bool = False) -> None:
         self.save(must_create)
@@ -204,6 +219,7 @@ class SessionStore(SessionBase):
 
     def delete(self, session_key: str | None = None) -> None:
         self._session_key = None
+        self._held = False  # no cookie left to keep
         self._session_cache = {}
         self.modified = True
 
@@ -285,9 +301,6 @@ class SessionStore(SessionBase):
         """Nothing to clear: an expired cookie is refused by its own seal."""
 
     def _seal(self) -> str:
-        if self._held and not self.modified:
-            assert self.session_key is not None  # held means a cookie came in
-            return self.session_key
         config = self._config
         data = self._session
         now = time.time()

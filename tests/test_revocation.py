@@ -442,10 +442,32 @@ def test_cache_down_refuse_leaves_the_cookie_as_it_is_when_every_request_saves(
 
 
 @pytest.mark.usefixtures("dead_redis")
-def test_cache_down_refuse_lets_the_request_start_a_new_session(client: Client) -> None:
-    replay(client, with_lineage({"colour": "red"}), "/session/write/?size=L")
+def test_cache_down_refuse_keeps_the_cookie_and_drops_a_write(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    cookie = with_lineage({"colour": "red"})
 
-    assert sealed(client).keys() == {"size", SID_KEY, CREATED_KEY}
+    response = replay(client, cookie, "/session/write/?size=L")
+
+    assert response.cookies["sessionid"].value == cookie
+    dropped = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert len(dropped) == 1
+    assert "what this request wrote to the session is dropped" in dropped[0].getMessage()
+    assert cookie not in caplog.text
+
+
+@pytest.mark.usefixtures("dead_redis")
+def test_cache_down_refuse_still_logs_out(client: Client) -> None:
+    """flush() deletes the held cookie; a write after it starts a new session."""
+    store = SessionStore(with_lineage({"colour": "red"}))
+    assert store.load() == {}
+
+    store.flush()
+    store["flash"] = "Logged out"
+    store.save()
+
+    assert store.session_key is not None
+    assert iron_session.unseal_data(store.session_key, PASSWORD)["flash"] == "Logged out"
 
 
 @pytest.mark.usefixtures("dead_redis_accepting")
@@ -748,3 +770,26 @@ def test_with_redis_a_log_out_whose_read_was_refused_still_revokes(
     assert "refused for this request" in caplog.text  # the read did fail
     assert response.cookies["sessionid"]["max-age"] == 0
     assert attacker.get("/session/").json() == {}
+
+
+@pytest.mark.server
+@pytest.mark.django_db
+def test_with_redis_stopped_mid_test_a_write_leaves_the_cookie_as_it_is(
+    on_redis: redis.Redis,
+    redis_server: ServerProcess,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Item 6: the view writes while the cache is down; the user's session is back, whole,
+    with the cache."""
+    client = log_in("ada")
+    cookie = session_cookie(client)
+
+    redis_server.close()
+    response = client.get("/session/write/", {"colour": "red"})
+    assert response.cookies["sessionid"].value == cookie
+    assert [r.levelname for r in caplog.records if "is dropped" in r.getMessage()] == ["WARNING"]
+
+    with start_redis(tmp_path, port=redis_server.port):
+        assert whoami(client) == "ada"
+        assert session_cookie(client) == cookie
