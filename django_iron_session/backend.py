@@ -123,15 +123,21 @@ class SessionStore(SessionBase):
         data = self._unseal_cookie()
         if self.session_key is None or self._config.revocation_cache is None:
             return data
-        self._admitted_at = time.time()
-        return self._admitted(data, revocation.check(self._config, self._lineage, data))
+        return self._admitted(data, self._check(data))
 
     async def aload(self) -> dict[str, Any]:
         data = self._unseal_cookie()
         if self.session_key is None or self._config.revocation_cache is None:
             return data
+        return self._admitted(data, await self._acheck(data))
+
+    def _check(self, data: dict[str, Any]) -> revocation.Verdict:
         self._admitted_at = time.time()
-        return self._admitted(data, await revocation.acheck(self._config, self._lineage, data))
+        return revocation.check(self._config, self._lineage, data)
+
+    async def _acheck(self, data: dict[str, Any]) -> revocation.Verdict:
+        self._admitted_at = time.time()
+        return await revocation.acheck(self._config, self._lineage, data)
 
     def _unseal_cookie(self) -> dict[str, Any]:
         if self.session_key is None:
@@ -230,18 +236,36 @@ class SessionStore(SessionBase):
         # A new seal is a new key; the base class would drop the data with the old key.
         # Log-in also starts a new lineage, so no cookie from before it can be revoked with it.
         self._refuse_if_read_only("cycle_key() (which login() calls)")
+        if self._loaded_and_checked():
+            # Loaded earlier in this request: a log-out (or revoke_user_sessions) may have
+            # come since, and the new lineage must not carry the session past it.
+            data = self._session_cache
+            self._session_cache = self._admitted(data, self._check(data))
         self.keys()  # loads the session, and the lineage it replaces
         self._save_as_new_lineage()
 
     async def acycle_key(self) -> None:
         self._refuse_if_read_only("cycle_key() (which login() calls)")
+        if self._loaded_and_checked():
+            data = self._session_cache
+            self._session_cache = self._admitted(data, await self._acheck(data))
         await self.akeys()  # loads the session, and the lineage it replaces
         self._save_as_new_lineage()
+
+    def _loaded_and_checked(self) -> bool:
+        return self._admitted_at is not None and hasattr(self, "_session_cache")
 
     def _save_as_new_lineage(self) -> None:
         self._lineage = None
         self.modified = True  # a new seal, even if nothing else changed (REFRESH_AFTER)
         self.save()
+
+    def restart_lineage(self, began_us: int) -> None:
+        """For ``revoke_user_sessions(keep=...)``: a new session id, begun at ``began_us``
+        (the revocation), for a session already loaded; the response carries it."""
+        if self._session_cache:
+            self._lineage = revocation.new_lineage(began_us)
+            self.modified = True
 
     # The lineage to revoke is the one being sealed, else the one the cookie's seal carried,
     # even if the revocation cache could not be read on this request: the seal vouches for it.
@@ -306,10 +330,12 @@ class SessionStore(SessionBase):
         now = time.time()
         expires_at = self._expires_at(data.get("_session_expiry"), now)
         if config.revocation_cache is not None:
-            if self._lineage is None:
-                self._lineage = revocation.new_lineage(now)
+            if self._admitted_at is None:
                 self._admitted_at = now  # a new session has no copy to revoke
-            assert self._admitted_at is not None  # a lineage is admitted or new
+            if self._lineage is None:
+                # A session that came in a cookie began no later than the check that let it
+                # in: a revoke_user_sessions() since then covers it.
+                self._lineage = revocation.new_lineage(revocation.us(self._admitted_at))
             # Measured from the check, not from now: a request that loaded the session just
             # before a log-out and seals it after cannot outlive the log-out's entry.
             expires_at = min(expires_at, self._admitted_at + self.get_session_cookie_age())

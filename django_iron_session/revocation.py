@@ -30,6 +30,9 @@ from django_iron_session.iron import is_int
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from django_iron_session.backend import SessionStore
 
 __all__ = [
     "Lineage",
@@ -64,7 +67,8 @@ class Lineage:
         return {SID_KEY: self.sid, CREATED_KEY: self.created_us}
 
 
-def _us(seconds: float) -> int:
+def us(seconds: float) -> int:
+    """``time.time()`` in µs, as lineages and user entries hold it."""
     return math.ceil(seconds * 1_000_000)
 
 
@@ -77,8 +81,9 @@ def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
     return data, None
 
 
-def new_lineage(now: float | None = None) -> Lineage:
-    return Lineage(secrets.token_urlsafe(16), _us(time.time() if now is None else now))
+def new_lineage(began_us: int) -> Lineage:
+    """A new session id, for a session that began at ``began_us``."""
+    return Lineage(secrets.token_urlsafe(16), began_us)
 
 
 def _sid_cache_key(sid: str) -> str:
@@ -200,18 +205,48 @@ def _user_revocation(user: AbstractBaseUser, now: float | None) -> tuple[str, st
             "that every server shares (Django's RedisCache, for example)."
         )
     user_id = user._meta.pk.value_to_string(user)  # what login() stores in the session
-    return alias, _user_cache_key(user_id), _us(time.time() if now is None else now)
+    return alias, _user_cache_key(user_id), us(time.time() if now is None else now)
 
 
-def revoke_user_sessions(user: AbstractBaseUser, *, now: float | None = None) -> None:
+def _ours(session: SessionBase | None) -> SessionStore | None:
+    """``keep``, which only a session of this engine can honour."""
+    from django_iron_session.backend import SessionStore  # backend.py imports this module
+
+    if session is None or isinstance(session, SessionStore):
+        return session
+    raise TypeError(
+        f"keep must be a session of SESSION_ENGINE 'django_iron_session.backend', not "
+        f"{type(session).__module__}.{type(session).__qualname__}"
+    )
+
+
+def revoke_user_sessions(
+    user: AbstractBaseUser, *, keep: SessionBase | None = None, now: float | None = None
+) -> None:
     """Log ``user`` out everywhere: every session of theirs that began before now stops
     loading. One cache entry, kept without expiry (a session can be renewed for ever);
-    raises the cache's error if it cannot be written."""
+    raises the cache's error if it cannot be written.
+
+    ``keep`` (``request.session``): log out everywhere else. That session is loaded before
+    the entry is written and given a new session id begun at the revocation, so the response
+    carries it on; copies of its cookie from before are revoked with the rest."""
     alias, key, revoked_at = _user_revocation(user, now)
+    kept = _ours(keep)
+    if kept is not None:
+        kept.keys()
     caches[alias].set(key, revoked_at, timeout=None)
+    if kept is not None:
+        kept.restart_lineage(revoked_at)
 
 
-async def arevoke_user_sessions(user: AbstractBaseUser, *, now: float | None = None) -> None:
+async def arevoke_user_sessions(
+    user: AbstractBaseUser, *, keep: SessionBase | None = None, now: float | None = None
+) -> None:
     """``revoke_user_sessions`` with the cache's native async API."""
     alias, key, revoked_at = _user_revocation(user, now)
+    kept = _ours(keep)
+    if kept is not None:
+        await kept.akeys()
     await caches[alias].aset(key, revoked_at, timeout=None)
+    if kept is not None:
+        kept.restart_lineage(revoked_at)

@@ -14,8 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import redis
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import (
+    aupdate_session_auth_hash,
+    login,
+    update_session_auth_hash,
+)
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookiesStore
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -39,6 +44,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.http import HttpRequest
     from pytest_django import Settings
 
     from testing.servers import ServerProcess
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 DAY = 86400
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def use_revocation_cache(settings: Settings, cache: dict[str, Any], **iron_session: Any) -> None:
@@ -293,22 +301,199 @@ def test_only_sessions_created_before_the_revocation_stop() -> None:
     assert whoami(client) == ""
 
 
-@pytest.mark.django_db
-def test_the_revoking_device_stays_logged_in_through_update_session_auth_hash() -> None:
-    ada = User.objects.create_user("ada")
-    cookie = session_cookie(log_in("ada"))
+def password_change_request(user: User, cookie: str) -> HttpRequest:
+    """A request as a password-change view has it: the session read (for request.user)."""
     request = RequestFactory().get("/")
     request.session = SessionStore(cookie)
-    request.user = ada
-    # As in a password-change view: the session was read (for request.user) before.
-    assert request.session["_auth_user_id"] == str(ada.pk)
+    request.user = user
+    assert request.session["_auth_user_id"] == str(user.pk)
+    return request
 
-    revoke_user_sessions(ada)
+
+def loads(session: SessionBase) -> dict[str, Any]:
+    """What the cookie the response would carry opens to, on the next request."""
+    return SessionStore(session.session_key).load()
+
+
+@pytest.mark.django_db
+def test_revoke_user_sessions_can_keep_the_calling_requests_session() -> None:
+    ada = User.objects.create_user("ada")
+    cookie, phone = session_cookie(log_in("ada")), log_in("ada")
+    request = password_change_request(ada, cookie)
+
+    revoke_user_sessions(ada, keep=request.session)
     update_session_auth_hash(request, ada)
     request.session.save()
 
+    assert loads(request.session)["_auth_user_id"] == str(ada.pk)
+    assert SessionStore(cookie).load() == {}  # copies of the kept session's old cookie
+    assert whoami(phone) == ""
+
+
+@pytest.mark.django_db
+def test_the_kept_session_needs_no_other_write_to_be_carried_on() -> None:
+    ada = User.objects.create_user("ada")
+    request = password_change_request(ada, session_cookie(log_in("ada")))
+
+    revoke_user_sessions(ada, keep=request.session)
+
+    assert request.session.modified
+    request.session.save()
+    assert loads(request.session)["_auth_user_id"] == str(ada.pk)
+
+
+@pytest.mark.django_db
+def test_keeping_a_session_without_data_gives_it_no_lineage() -> None:
+    store = SessionStore()
+
+    revoke_user_sessions(User.objects.create_user("ada"), keep=store)
+
+    assert not store.modified
+    assert store.is_empty()
+
+
+@pytest.mark.django_db
+def test_only_a_session_of_this_engine_can_be_kept() -> None:
+    with pytest.raises(TypeError, match=r"signed_cookies\.SessionStore"):
+        revoke_user_sessions(User.objects.create_user("ada"), keep=SignedCookiesStore())
+
+
+@pytest.mark.django_db
+def test_the_async_revocation_can_keep_a_session_too() -> None:
+    ada = User.objects.create_user("ada")
+    cookie, phone = session_cookie(log_in("ada")), log_in("ada")
+
+    async def scenario() -> SessionStore:
+        store = SessionStore(cookie)
+        await arevoke_user_sessions(ada, keep=store)
+        await store.asave()
+        return store
+
+    kept = asyncio.run(scenario())
+    assert loads(kept)["_auth_user_id"] == str(ada.pk)
     assert SessionStore(cookie).load() == {}
-    assert SessionStore(request.session.session_key).load()["_auth_user_id"] == str(ada.pk)
+    assert whoami(phone) == ""
+
+
+# --- issue 17: a request straddling a log-out, or revoke_user_sessions ------------------
+
+
+def log_out_elsewhere(cookie: str) -> None:
+    """Another request, with a copy of the same cookie, logs out."""
+    SessionStore(cookie).flush()
+
+
+def revoke_elsewhere(cookie: str) -> None:
+    """Another request (an admin, a password change) revokes the user's sessions."""
+    del cookie
+    revoke_user_sessions(User.objects.get(username="ada"))
+
+
+STRADDLED = [log_out_elsewhere, revoke_elsewhere]
+
+
+def ada_with_a_colour() -> tuple[User, str]:
+    """Ada, and the cookie of her session, which holds more than her log-in."""
+    client = log_in("ada")
+    client.get("/session/write/", {"colour": "red"})
+    return User.objects.get(username="ada"), session_cookie(client)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("elsewhere", STRADDLED)
+@pytest.mark.parametrize("cycle", ["update_session_auth_hash", "cycle_key"])
+def test_cycle_key_after_a_revocation_does_not_carry_the_revoked_session_on(
+    elsewhere: Any, cycle: str
+) -> None:
+    """Loaded before another request's log-out or revoke_user_sessions, cycled after: the
+    new lineage holds nothing of the revoked session."""
+    ada, cookie = ada_with_a_colour()
+    request = password_change_request(ada, cookie)
+
+    elsewhere(cookie)
+    if cycle == "update_session_auth_hash":
+        update_session_auth_hash(request, ada)
+    else:
+        request.session.cycle_key()
+    request.session.save()
+
+    assert loads(request.session).keys() <= {"_auth_user_hash"}
+
+
+@pytest.mark.django_db
+def test_a_log_in_after_a_log_out_of_the_session_it_began_in_starts_afresh(
+    client: Client,
+) -> None:
+    """login() of an anonymous session that another request logged out since it loaded:
+    the log-in stands (it authenticated), the revoked session's data does not come with it."""
+    client.get("/session/write/", {"colour": "red"})
+    request = RequestFactory().post("/login/")
+    request.session = SessionStore(session_cookie(client))
+    assert request.session["colour"] == "red"
+
+    log_out_elsewhere(session_cookie(client))
+    login(request, User.objects.create_user("ada"), backend=MODEL_BACKEND)
+    request.session.save()
+
+    assert "colour" not in loads(request.session)
+    assert loads(request.session)["_auth_user_id"] == str(User.objects.get().pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("elsewhere", STRADDLED)
+def test_the_async_cycle_key_after_a_revocation_does_not_carry_it_on_either(
+    elsewhere: Any,
+) -> None:
+    ada, cookie = ada_with_a_colour()
+    request = password_change_request(ada, cookie)
+    elsewhere(cookie)
+
+    async def auser() -> User:
+        return ada
+
+    request.auser = auser
+
+    async def scenario() -> None:
+        await aupdate_session_auth_hash(request, ada)
+        await request.session.asave()
+        assert (await SessionStore(request.session.session_key).aload()).keys() <= {
+            "_auth_user_hash"
+        }
+
+    asyncio.run(scenario())
+
+
+def test_cycle_key_of_a_session_loaded_earlier_asks_the_cache_again(
+    client: Client, settings: Settings
+) -> None:
+    """Without a revocation since the load, the session goes on under its new id."""
+    client.get("/session/write/", {"colour": "red"})
+    store = SessionStore(session_cookie(client))
+    assert store["colour"] == "red"
+
+    store.cycle_key()
+
+    assert loads(store) == {"colour": "red"}
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_revocation_loaded_before_revoke_user_sessions_stays_covered() -> (
+    None
+):
+    """Issue 17, item 3: sealed after the call, it began before it all the same."""
+    ada = User.objects.create_user("ada")
+    legacy = iron_session.seal_data(
+        {"_auth_user_id": str(ada.pk), "_auth_user_backend": "x", "_auth_user_hash": "x"},
+        PASSWORD,
+    )
+    store = SessionStore(legacy)
+    assert store["_auth_user_id"] == str(ada.pk)
+
+    revoke_user_sessions(ada)
+    store["colour"] = "red"
+    store.save()
+
+    assert loads(store) == {}
 
 
 @pytest.mark.django_db
@@ -770,6 +955,9 @@ def test_with_redis_a_log_out_whose_read_was_refused_still_revokes(
     assert "refused for this request" in caplog.text  # the read did fail
     assert response.cookies["sessionid"]["max-age"] == 0
     assert attacker.get("/session/").json() == {}
+
+
+# --- issue 17: a cache that goes away ------------------------------------------------------
 
 
 @pytest.mark.server
