@@ -133,11 +133,13 @@ class SessionStore(SessionBase):
 
     def _check(self, data: dict[str, Any]) -> revocation.Verdict:
         self._admitted_at = time.time()
-        return revocation.check(self._config, self._lineage, data)
+        age = self.get_session_cookie_age()
+        return revocation.check(self._config, self._lineage, data, age)
 
     async def _acheck(self, data: dict[str, Any]) -> revocation.Verdict:
         self._admitted_at = time.time()
-        return await revocation.acheck(self._config, self._lineage, data)
+        age = self.get_session_cookie_age()
+        return await revocation.acheck(self._config, self._lineage, data, age)
 
     def _unseal_cookie(self) -> dict[str, Any]:
         if self.session_key is None:
@@ -329,6 +331,8 @@ class SessionStore(SessionBase):
         data = self._session
         now = time.time()
         expires_at = self._expires_at(data.get("_session_expiry"), now)
+        encode = compression.encode if config.compress else iron.serialize
+        stamped = None
         if config.revocation_cache is not None:
             if self._admitted_at is None:
                 self._admitted_at = now  # a new session has no copy to revoke
@@ -339,11 +343,16 @@ class SessionStore(SessionBase):
             # Measured from the check, not from now: a request that loaded the session just
             # before a log-out and seals it after cannot outlive the log-out's entry.
             expires_at = min(expires_at, self._admitted_at + self.get_session_cookie_age())
-            data = {**data, **self._lineage.fields()}
-        plaintext = (compression.encode if config.compress else iron.serialize)(data)
+            stamped = self._lineage.checked_at(self._admitted_at)
+            # REFRESH_AFTER compares with the cookie as it came, the time of its check too.
+            lineage = self._lineage if self._may_keep_cookie() else stamped
+            data = {**self._session, **lineage.fields()}
+        plaintext = encode(data)
         if self._is_fresh(plaintext, expires_at) and not self.modified:
             assert self.session_key is not None  # fresh means a cookie came in
             return self.session_key
+        if stamped is not None and data.get(revocation.CHECKED_KEY) != stamped.checked_us:
+            plaintext = encode({**data, **stamped.fields()})
         # Iron seals `now + ttl`: handing it the expiry as that sum keeps a datetime expiry
         # exact instead of floored to whole seconds. A ttl of 0 would mean "never expires".
         ttl = math.floor(expires_at - now) or -1
@@ -366,6 +375,14 @@ class SessionStore(SessionBase):
         # The next request most likely brings this cookie back.
         known_cookies.add(value, keyring, Opened(plaintext, expires_at))
         return value
+
+    def _may_keep_cookie(self) -> bool:
+        """Whether REFRESH_AFTER may send the cookie back as it came (see _is_fresh)."""
+        return (
+            self._config.refresh_after is not None
+            and self._opened is not None
+            and not self.modified
+        )
 
     def _is_fresh(self, plaintext: bytes, expires_at: float) -> bool:
         """REFRESH_AFTER: the cookie that came in holds this very plaintext, and sealing it

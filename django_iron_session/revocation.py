@@ -7,6 +7,9 @@ id. ``flush`` (log-out) revokes the id for ``SESSION_COOKIE_AGE`` plus ``TIMESTA
 That covers every copy, however often re-sealed: the backend seals no cookie of a revocable
 session to expire more than ``SESSION_COOKIE_AGE`` after the check that admitted it, and
 once the entry is written no check admits the id, so no seal made from then on carries it.
+Each seal also carries the time of that check (``_iron_checked``, µs), which an app that
+re-seals without checking (a Node app) copies unchanged: a session whose last check is
+older than the entry's life is refused, so such a re-seal cannot outlast the entry either.
 ``revoke_user_sessions`` makes every session of a user that began before the call stop
 loading, with one entry per user. Loading a session costs one ``get_many`` for both entries.
 """
@@ -18,7 +21,7 @@ import logging
 import math
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import SESSION_KEY as USER_ID_KEY
@@ -45,6 +48,7 @@ logger = logging.getLogger("django_iron_session")
 
 SID_KEY = "_iron_sid"
 CREATED_KEY = "_iron_created"
+CHECKED_KEY = "_iron_checked"
 _CACHE_KEY_PREFIX = "django_iron_session:revoked:"
 
 
@@ -52,19 +56,31 @@ class Verdict(enum.Enum):
     ACCEPTED = "accepted"
     LOGGED_OUT = "logged out"
     USER_REVOKED = "all the user's sessions revoked"
+    #: not checked for longer than a log-out's entry lives (re-sealed by an app that does
+    #: not check revocation)
+    UNCHECKED = "not checked for longer than SESSION_COOKIE_AGE"
     #: the cache could not be asked and REVOCATION_CACHE_DOWN is "refuse"
     UNVERIFIED = "unverified"
 
 
 @dataclass(frozen=True)
 class Lineage:
-    """What all the cookie values of one session share."""
+    """What all the cookie values of one session share, and when a check last admitted it."""
 
     sid: str
     created_us: int
+    #: as sealed; None in a seal made before the field was
+    checked_us: int | None = None
 
     def fields(self) -> dict[str, Any]:
-        return {SID_KEY: self.sid, CREATED_KEY: self.created_us}
+        fields = {SID_KEY: self.sid, CREATED_KEY: self.created_us}
+        if self.checked_us is not None:
+            fields[CHECKED_KEY] = self.checked_us
+        return fields
+
+    def checked_at(self, seconds: float) -> Lineage:
+        # Rounded down: the stamp never makes a check look more recent than it was.
+        return replace(self, checked_us=math.floor(seconds * 1_000_000))
 
 
 def us(seconds: float) -> int:
@@ -76,8 +92,9 @@ def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
     """The session's own data, and its lineage if the seal carries a well-formed one."""
     sid = data.pop(SID_KEY, None)
     created = data.pop(CREATED_KEY, None)
+    checked = data.pop(CHECKED_KEY, None)
     if isinstance(sid, str) and is_int(created):
-        return data, Lineage(sid, created)
+        return data, Lineage(sid, created, checked if is_int(checked) else None)
     return data, None
 
 
@@ -133,8 +150,19 @@ def _cache(config: Config) -> BaseCache:
     return caches[config.revocation_cache]
 
 
-def check(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
+def _unchecked_too_long(config: Config, lineage: Lineage | None, max_age: int) -> bool:
+    """Whether the session's last check is older than a log-out's entry lives: its seal was
+    made by an app that does not check revocation, and it may be a revoked copy whose entry
+    has expired. The backend seals no cookie to outlive this, so only such re-seals meet it."""
+    if lineage is None or lineage.checked_us is None:
+        return False
+    return time.time() > lineage.checked_us / 1_000_000 + _sid_timeout(config, max_age)
+
+
+def check(config: Config, lineage: Lineage | None, data: dict[str, Any], max_age: int) -> Verdict:
     """Whether a session may load: one ``get_many`` for its id and its user."""
+    if _unchecked_too_long(config, lineage, max_age):
+        return Verdict.UNCHECKED
     keys = _cache_keys(lineage, data)
     if not keys:
         return Verdict.ACCEPTED
@@ -145,8 +173,12 @@ def check(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verd
     return _verdict(lineage, data, found)
 
 
-async def acheck(config: Config, lineage: Lineage | None, data: dict[str, Any]) -> Verdict:
+async def acheck(
+    config: Config, lineage: Lineage | None, data: dict[str, Any], max_age: int
+) -> Verdict:
     """``check`` with the cache's native async API."""
+    if _unchecked_too_long(config, lineage, max_age):
+        return Verdict.UNCHECKED
     keys = _cache_keys(lineage, data)
     if not keys:
         return Verdict.ACCEPTED

@@ -28,6 +28,11 @@ export interface DjangoSession {
   _auth_user_hash?: string;
   // request.session.set_expiry(): seconds, or an ISO date.
   _session_expiry?: number | string;
+  // With IRON_SESSION["REVOCATION_CACHE"]: the session's id, when it began, and when Django
+  // last checked it was not logged out (µs). Keep them as they are.
+  _iron_sid?: string;
+  _iron_created?: number;
+  _iron_checked?: number;
 }
 
 type Password = SessionOptions["password"];
@@ -91,26 +96,38 @@ export function sessionOptions(): SessionOptions {
 // Saved with the options above, a session Django gave 5 minutes with set_expiry() would get the
 // whole SESSION_COOKIE_AGE. (0, "until the browser closes", keeps the options: iron-session
 // turns a cookie without maxAge into a seal that never expires.)
+// With revocation on, Django refuses a session it last checked more than SESSION_COOKIE_AGE
+// (options.ttl) ago, so the seal ends then too; ttl 0 or less: nothing is left of it.
 export function honouringDjangoExpiry(
   session: DjangoSession,
   options: SessionOptions,
 ): SessionOptions {
   const expiry = session._session_expiry;
-  let seconds: number;
+  const age = options.ttl ?? 0;
+  let seconds = age;
   if (typeof expiry === "number" && expiry > 0) {
     seconds = expiry;
   } else if (typeof expiry === "string" && !Number.isNaN(Date.parse(expiry))) {
     seconds = Math.max(1, Math.ceil((Date.parse(expiry) - Date.now()) / 1000));
-  } else {
-    return options;
   }
+  const checked = session._iron_checked;
+  if (typeof checked === "number") {
+    seconds = Math.min(seconds, Math.floor(checked / 1e6 + age - Date.now() / 1000));
+  }
+  if (seconds === age) return options;
   return { ...options, ttl: seconds, cookieOptions: { ...options.cookieOptions, maxAge: seconds } };
 }
 
-// session.save(), keeping the lifetime Django gave the session.
+// session.save(), keeping the lifetime Django gave the session; a session Django would refuse
+// as unchecked for too long is destroyed (its cookie deleted) instead.
 export async function saveHonouringDjangoExpiry(
   session: IronSession<DjangoSession>,
 ): Promise<void> {
-  session.updateConfig(honouringDjangoExpiry(session, sessionOptions()));
+  const options = honouringDjangoExpiry(session, sessionOptions());
+  if ((options.ttl ?? 0) <= 0) {
+    session.destroy();
+    return;
+  }
+  session.updateConfig(options);
   await session.save();
 }

@@ -10,6 +10,7 @@ import pytest
 
 from django_iron_session import iron_session
 from django_iron_session.backend import SessionStore
+from django_iron_session.revocation import CHECKED_KEY, SID_KEY, Lineage
 from testing.constants import PASSWORD
 from tests.helpers import our_ids
 
@@ -159,3 +160,27 @@ def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back(
     assert store.session_key is not None
 
     assert saved(store.session_key) == store.session_key
+
+
+def test_with_revocation_an_older_cookie_is_resealed_with_the_time_of_its_new_check(
+    settings: Settings,
+) -> None:
+    """A cookie a Node app re-sealed keeps the check time Django sealed; once REFRESH_AFTER
+    lets Django seal it again, it carries the time of this request's check."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "revocation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.IRON_SESSION = {
+        "PASSWORD": PASSWORD,
+        "REFRESH_AFTER": 60,
+        "REVOCATION_CACHE": "revocation",
+    }
+    lineage = Lineage("a-session-id", created_us=0).checked_at(time.time() - 100)
+    cookie = iron_session.seal_data({"a": 1, **lineage.fields()}, PASSWORD, ttl=1000)
+    before = time.time()
+
+    resealed = iron_session.unseal_data(saved(cookie), PASSWORD)
+
+    assert resealed[SID_KEY] == "a-session-id"
+    assert before * 1_000_000 - 1 <= resealed[CHECKED_KEY] <= time.time() * 1_000_000

@@ -29,6 +29,7 @@ from django.test import Client, RequestFactory
 from django_iron_session import iron_session
 from django_iron_session.backend import SessionStore
 from django_iron_session.revocation import (
+    CHECKED_KEY,
     CREATED_KEY,
     SID_KEY,
     Lineage,
@@ -126,9 +127,10 @@ def test_a_sealed_session_carries_its_lineage_out_of_the_sessions_sight(client: 
 
     data = sealed(client)
 
-    assert set(data) == {"colour", SID_KEY, CREATED_KEY}
+    assert set(data) == {"colour", SID_KEY, CREATED_KEY, CHECKED_KEY}
     assert len(data[SID_KEY]) >= 22
     assert before * 1_000_000 <= data[CREATED_KEY] <= time.time() * 1_000_000 + 1
+    assert data[CHECKED_KEY] <= data[CREATED_KEY]
     assert client.get("/session/").json() == {"colour": "red"}
 
 
@@ -957,7 +959,84 @@ def test_with_redis_a_log_out_whose_read_was_refused_still_revokes(
     assert attacker.get("/session/").json() == {}
 
 
-# --- issue 17: a cache that goes away ------------------------------------------------------
+# --- issue 17: settings that change, and a cache that goes away ---------------------------
+
+
+def test_after_lowering_session_cookie_age_a_log_out_ends_copies_sealed_under_the_old_one(
+    client: Client, settings: Settings
+) -> None:
+    """Item 5: a copy sealed under the longer age, opened once the log-out's entry (made
+    under the shorter one) has expired. Refused by every process on the new value; the
+    documented exception is a process still on the old one."""
+    settings.SESSION_COOKIE_AGE = 1000  # before the deploy
+    client.get("/session/write/", {"colour": "red"})
+    copy = session_cookie(client)
+    assert expiry_of(copy) > time.time() + 900
+
+    settings.SESSION_COOKIE_AGE = 2  # the deploy
+    client.get("/session/flush/")
+    time.sleep(2.2)  # the entry has expired
+
+    assert replay(Client(), copy).json() == {}
+    settings.SESSION_COOKIE_AGE = 1000
+    assert replay(Client(), copy).json() == {"colour": "red"}
+
+
+def test_while_raising_session_cookie_age_a_log_out_on_the_old_value_lasts_the_old_value(
+    client: Client, settings: Settings
+) -> None:
+    """The documented exception of a rolling deploy that raises it: the copy was sealed by a
+    process on the new value, the log-out handled by one on the old value."""
+    settings.SESSION_COOKIE_AGE = 1000  # the new value
+    client.get("/session/write/", {"colour": "red"})
+    copy = session_cookie(client)
+
+    settings.SESSION_COOKIE_AGE = 2  # a process still on the old value
+    client.get("/session/flush/")
+    time.sleep(2.2)
+
+    settings.SESSION_COOKIE_AGE = 1000
+    assert replay(Client(), copy).json() == {"colour": "red"}
+
+
+def test_a_seal_carries_the_time_of_the_check_that_admitted_it(
+    client: Client, settings: Settings
+) -> None:
+    client.get("/session/write/", {"colour": "red"})
+    first = sealed(client)[CHECKED_KEY]
+    time.sleep(0.01)
+
+    client.get("/session/write/", {"size": "L"})
+    checked = sealed(client)[CHECKED_KEY]
+
+    assert first < checked <= time.time() * 1_000_000
+
+
+def test_a_seal_whose_check_is_older_than_the_entries_life_is_refused(
+    client: Client, settings: Settings, log_everything: pytest.LogCaptureFixture
+) -> None:
+    """What any app that re-seals without checking (Node) makes: the lineage as it was, a
+    fresh expiry. TIMESTAMP_SKEW lengthens the entries, so it lengthens this too."""
+    settings.SESSION_COOKIE_AGE = 1000
+    settings.IRON_SESSION = {**settings.IRON_SESSION, "TIMESTAMP_SKEW": 60}
+    lineage = Lineage("a-session-id", created_us=0)
+    checked_long_ago = lineage.checked_at(time.time() - 1065)
+    checked_lately = lineage.checked_at(time.time() - 1055)
+
+    for fields, expected in ((checked_long_ago, {}), (checked_lately, {"colour": "red"})):
+        cookie = iron_session.seal_data({"colour": "red", **fields.fields()}, PASSWORD)
+        assert replay(client, cookie).json() == expected
+    assert (
+        "Session cookie rejected: revoked (not checked for longer than SESSION_COOKIE_AGE)"
+        in log_everything.messages
+    )
+
+
+def test_the_async_check_refuses_a_seal_unchecked_for_too_long_too() -> None:
+    lineage = Lineage("a-session-id", created_us=0).checked_at(time.time() - 2 * 1209600)
+    cookie = iron_session.seal_data({"colour": "red", **lineage.fields()}, PASSWORD)
+
+    assert asyncio.run(SessionStore(cookie).aload()) == {}
 
 
 @pytest.mark.server
