@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import time
@@ -350,23 +351,26 @@ def test_options_that_do_not_go_together_are_refused(
 # Without a keyring file: the new value of the setting
 
 
-def test_without_a_keyring_file_it_prints_the_new_entry_only(settings: Settings) -> None:
-    settings.IRON_SESSION = {"PASSWORD": ONE}
+def test_without_a_keyring_file_a_plain_run_makes_no_password_and_says_how_to_rotate(
+    settings: Settings,
+) -> None:
+    settings.IRON_SESSION = {"PASSWORD": {1: ONE, 2: TWO}}
     output = rotate()
-    added = json.loads(output.stdout)
-    assert list(added) == ["2"]
-    assert len(added["2"]) == 43
-    assert "password 1: kept, retired " in output.stderr
-    assert "--prune drops" not in output.stderr
-    assert "Add the entry above" in output.stderr
-    assert "KEYRING_FILE" in output.stderr
+    # No password: one shown here and not kept would not be the one a later run prints.
+    assert not re.search(r"[\w-]{32,}", output.stdout)
     assert not output.shows(ONE)
-    # The mapping with the entry added is what the site and iron-session take.
-    seal = iron_session.seal_data({"a": 1}, {"1": ONE, **added})
-    assert iron_session.open_data(seal, {"1": ONE, **added}).password_id == "2"
+    assert not output.shows(TWO)
+    assert output.stderr == ""
+    assert output.stdout.splitlines()[0].startswith(
+        "IRON_SESSION['PASSWORD'] holds password 1, 2. Without a keyring file this command "
+        "cannot install a password, so it made none."
+    )
+    assert "  python manage.py iron_rotate_password --init PATH" in output.stdout
+    assert '  settings.py: IRON_SESSION = {"KEYRING_FILE": "PATH"}' in output.stdout
+    assert "  python manage.py iron_rotate_password --show-secrets" in output.stdout
 
 
-def test_without_a_keyring_file_show_secrets_prints_the_whole_mapping(
+def test_without_a_keyring_file_show_secrets_prints_the_mapping_and_where_it_goes(
     settings: Settings,
 ) -> None:
     settings.IRON_SESSION = {"PASSWORD": {1: ONE, 2: TWO}}
@@ -374,7 +378,42 @@ def test_without_a_keyring_file_show_secrets_prints_the_whole_mapping(
     mapping = json.loads(output.stdout)
     assert list(mapping) == ["1", "2", "3"]
     assert (mapping["1"], mapping["2"]) == (ONE, TWO)
-    assert "Set IRON_SESSION['PASSWORD'] to the mapping above." in output.stderr
+    assert len(mapping["3"]) == 43
+    assert output.stderr.splitlines()[:3] == [
+        "  password 1: kept, opens older sessions",
+        "  password 2: kept, opens older sessions",
+        "  password 3: new, seals new sessions once installed",
+    ]
+    assert "  environment: IRON_SESSION_PASSWORD='<that mapping>'" in output.stderr
+    assert (
+        "  settings.py: IRON_SESSION = "
+        '{"PASSWORD": json.loads(os.environ["IRON_SESSION_PASSWORD"])}' in output.stderr
+    )
+    assert "Remove password 1, 2 from the mapping once SESSION_COOKIE_AGE" in output.stderr
+    # The new password is shown once, in the mapping to install, and nowhere else.
+    assert output.stdout.count(mapping["3"]) == 1
+    assert mapping["3"] not in output.stderr
+
+
+def test_without_a_keyring_file_the_settings_line_reads_what_show_secrets_printed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.IRON_SESSION = {"PASSWORD": ONE}
+    old_cookie = iron_session.seal_data({"a": 1}, {"1": ONE})
+    output = rotate("--show-secrets")
+    monkeypatch.setenv("IRON_SESSION_PASSWORD", output.stdout.strip())
+    settings_line = next(
+        line.removeprefix("  settings.py: ")
+        for line in output.stderr.splitlines()
+        if line.startswith("  settings.py: ")
+    )
+    namespace: dict[str, Any] = {"json": json, "os": os}
+    exec(settings_line, namespace)  # noqa: S102 - the line the command tells users to paste
+    installed = namespace["IRON_SESSION"]["PASSWORD"]
+    new_cookie = iron_session.seal_data({"a": 1}, installed)
+    assert iron_session.open_data(new_cookie, installed).password_id == "2"
+    assert iron_session.open_data(old_cookie, installed).password_id == "1"
+    assert json.loads(output.stdout)["2"] == installed["2"]
 
 
 def test_without_a_keyring_file_a_dry_run_prints_no_password(settings: Settings) -> None:
@@ -382,11 +421,10 @@ def test_without_a_keyring_file_a_dry_run_prints_no_password(settings: Settings)
     output = rotate("--dry-run", "--show-secrets")
     assert output.stdout.splitlines() == [
         "Dry run: nothing written.",
-        output.stdout.splitlines()[1],
-        "  password 2: added, seals new sessions",
+        "  password 1: kept, opens older sessions",
+        "  password 2: new, seals new sessions once installed",
     ]
-    assert output.stdout.splitlines()[1].startswith("  password 1: kept, retired ")
-    assert not output.shows(ONE)
+    assert output.stderr == ""
 
 
 def test_without_a_keyring_file_prune_is_refused(settings: Settings) -> None:

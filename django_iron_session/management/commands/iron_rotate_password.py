@@ -36,10 +36,11 @@ class Command(BaseCommand):
         "Add a new password to the session keyring: it seals every session from now on, and "
         "the older passwords stay so that sessions already out keep working. With "
         "IRON_SESSION['KEYRING_FILE'] the file is updated in place and running processes "
-        "pick it up by themselves. Without it, the new password is printed as JSON "
-        '({"id": "password"}, the shape iron-session accepts) to add to '
-        "IRON_SESSION['PASSWORD']. Secrets already in use are printed only with "
-        "--show-secrets. Exit status: 0 done, 1 error (one line on stderr), 2 bad usage."
+        "pick it up by themselves. Without it, nothing can be written: the run says how to "
+        "move to a keyring file, and with --show-secrets prints the whole next value of "
+        "IRON_SESSION['PASSWORD'] as JSON (the shape iron-session accepts) and where to put "
+        "it. Secrets already in use are printed only with --show-secrets. Exit status: 0 "
+        "done, 1 error (one line on stderr), 2 bad usage."
     )
 
     # The checks refuse a missing or broken keyring file, which this command must repair.
@@ -100,7 +101,8 @@ class Command(BaseCommand):
             "--show-secrets",
             action="store_true",
             help="Print the whole resulting password mapping as JSON on stdout, existing "
-            "passwords included (the report then goes to stderr).",
+            "passwords included (the report then goes to stderr). Without a keyring file, "
+            "the only way to get a new password: the one printed is the one to install.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -194,30 +196,24 @@ class Command(BaseCommand):
         )
 
     def rotate_setting(self, run: Run) -> None:
-        """Print the entry to add to IRON_SESSION['PASSWORD'] (nothing is written)."""
+        """Without a keyring file nothing is written, so a password is made only when the run
+        prints the whole value to install: a password shown by one run and not kept would
+        differ from the one a second run shows, and only one of them can be installed."""
         before = KeyringContents(_setting_passwords())
-        after = before.rotated(run.new_password(), run.now)
-        if run.dry_run:
-            self.stdout.write(DRY_RUN)
-            for line in _describe(before, after, prune_after=None):
+        if not run.show_secrets and not run.dry_run:
+            for line in _setting_guidance(before):
                 self.stdout.write(line)
             return
-        for line in _describe(before, after, prune_after=None):
+        after = before.rotated(run.new_password(), run.now)
+        lines = _describe(before, after, prune_after=None, installed=False)
+        if run.dry_run:
+            self.stdout.write(DRY_RUN)
+            for line in lines:
+                self.stdout.write(line)
+            return
+        self.stdout.write(json.dumps(after.passwords))
+        for line in [*lines, *_setting_installation(before, after)]:
             self.stderr.write(line)
-        if run.show_secrets:
-            self.stdout.write(json.dumps(after.passwords))
-            self.stderr.write("Set IRON_SESSION['PASSWORD'] to the mapping above.")
-        else:
-            added = {
-                key: value for key, value in after.passwords.items() if key not in before.passwords
-            }
-            self.stdout.write(json.dumps(added))
-            self.stderr.write(
-                "Add the entry above to the mapping in IRON_SESSION['PASSWORD'], keeping the "
-                "ones there (--show-secrets prints the whole mapping). With "
-                "IRON_SESSION['KEYRING_FILE'] instead, this command updates the file itself "
-                "(create it with --init PATH)."
-            )
 
     # -- what the actions on the file share -----------------------------------------------
 
@@ -333,10 +329,15 @@ def _setting_passwords() -> dict[str, str]:
 
 
 def _describe(
-    before: KeyringContents, after: KeyringContents, prune_after: timedelta | None
+    before: KeyringContents,
+    after: KeyringContents,
+    prune_after: timedelta | None,
+    *,
+    installed: bool = True,
 ) -> list[str]:
     """One line per password, no secrets: added, kept or dropped, and what it does now;
-    with ``prune_after``, when ``--prune`` drops each retired one."""
+    with ``prune_after``, when ``--prune`` drops each retired one. ``installed=False``: the
+    change is the setting's next value, which nothing has written yet."""
     lines = []
     for key in sorted(
         {*before.passwords, *before.staged, *after.passwords, *after.staged}, key=int
@@ -352,8 +353,22 @@ def _describe(
             lines.append(f"  password {key}: dropped (retired {before.retired[key].isoformat()})")
             continue
         change = (
-            "kept" if key in before.passwords else "activated" if key in before.staged else "added"
+            "kept"
+            if key in before.passwords
+            else "activated"
+            if key in before.staged
+            else "added"
+            if installed
+            else "new"
         )
+        if not installed:
+            does = (
+                "seals new sessions once installed"
+                if key == after.newest_id
+                else "opens older sessions"
+            )
+            lines.append(f"  password {key}: {change}, {does}")
+            continue
         if key == after.newest_id:
             lines.append(f"  password {key}: {change}, seals new sessions")
             continue
@@ -366,3 +381,39 @@ def _describe(
             line += f"; --prune drops it from {(retired_at + prune_after).isoformat()}"
         lines.append(line)
     return lines
+
+
+SETTINGS_LINE = 'IRON_SESSION = {"PASSWORD": json.loads(os.environ["IRON_SESSION_PASSWORD"])}'
+
+
+def _setting_guidance(before: KeyringContents) -> list[str]:
+    """What a plain run says without a keyring file: the two ways to rotate."""
+    ids = ", ".join(sorted(before.passwords, key=int))
+    return [
+        f"IRON_SESSION['PASSWORD'] holds password {ids}. Without a keyring file this command "
+        "cannot install a password, so it made none.",
+        "To rotate with no code change and no restart, keep the passwords in a keyring file "
+        "(sessions already out keep working):",
+        "  python manage.py iron_rotate_password --init PATH",
+        '  settings.py: IRON_SESSION = {"KEYRING_FILE": "PATH"}  (in place of PASSWORD)',
+        "  then: python manage.py iron_rotate_password",
+        "To rotate the setting instead, print its whole next value (existing passwords "
+        "included) and install that:",
+        "  python manage.py iron_rotate_password --show-secrets > new-password.json",
+    ]
+
+
+def _setting_installation(before: KeyringContents, after: KeyringContents) -> list[str]:
+    """Where the mapping printed on stdout goes, for both this package and iron-session."""
+    new_id = after.newest_id
+    return [
+        "Put the mapping printed on stdout (one line of JSON) where both the settings and a Node "
+        "app read it, then restart every process:",
+        "  environment: IRON_SESSION_PASSWORD='<that mapping>'",
+        f"  settings.py: {SETTINGS_LINE}",
+        "  Node:        password: JSON.parse(process.env.IRON_SESSION_PASSWORD)",
+        f"Password {new_id} exists only in this output, and another run makes another one: "
+        "install this one.",
+        f"Remove password {', '.join(sorted(before.passwords, key=int))} from the mapping once "
+        "SESSION_COOKIE_AGE has passed since every process had the new one.",
+    ]
