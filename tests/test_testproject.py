@@ -253,13 +253,36 @@ def test_a_tampered_cookie_gives_a_logged_out_page_not_an_error(client: Client) 
     assert "Not logged in." in response.content.decode()
 
 
-def test_the_session_page_says_no_session_when_there_is_none(client: Client) -> None:
-    page = client.get("/").content.decode()
+def test_without_a_session_the_page_takes_an_example_cookie_apart(client: Client) -> None:
+    response = client.get("/")
+    page = response.content.decode()
 
     assert '<strong id="countdown">no session</strong>' in page
-    assert 'id="seal-parts"' not in page
-    assert 'id="signed-cookie"' not in page
     assert 'href="/session.json"' in page
+    assert COOKIE not in response.cookies
+    # The cookie a first "Add one" would give, taken apart and sealed with a password that is
+    # not the site's: it opens nowhere.
+    assert 'id="example-note"' in page
+    seal = response.context["seal"]
+    assert [part.name for part in seal.parts][:2] == ["prefix", "password id"]
+    assert f"<code>{seal.parts[4].value}</code>" in page
+    example = "*".join(part.value for part in seal.parts[:-1]) + "~2"
+    with pytest.raises(iron.IronError):
+        unseal_data(example, site_settings.IRON_SESSION["PASSWORD"])
+    sealed_for = seal.expires_ms / 1000 - time.time()
+    assert site_settings.SESSION_COOKIE_AGE - 60 < sealed_for <= site_settings.SESSION_COOKIE_AGE
+    # And what signed_cookies would show of the same session.
+    assert json.loads(response.context["signed_cookie_read"]) == {"counter": 1}
+    assert 'id="signed-cookie-read"' in page
+
+
+def test_with_a_session_the_page_shows_no_example(client: Client) -> None:
+    client.post("/counter/")
+
+    page = client.get("/").content.decode()
+
+    assert 'id="example-note"' not in page
+    assert "The cookie your browser holds" in page
 
 
 def test_the_session_page_takes_the_cookie_apart(client: Client) -> None:

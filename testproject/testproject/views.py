@@ -8,6 +8,7 @@ through the async session and auth API (``aget``, ``aset``, ``alogin``, ``auser`
 from __future__ import annotations
 
 import json
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
@@ -18,12 +19,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from django_iron_session import iron_session
 from testproject.cookie_parts import read_without_key, signed_cookie, take_apart
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 COUNTER_KEY = "counter"
+# What a visitor without a session is shown taken apart: the session a first "Add one" gives.
+EXAMPLE_SESSION = {COUNTER_KEY: 1}
 EXPIRY_CHOICES = {"browser": 0, "default": None}
 # Longer than a demo needs, and far from where the cookie's expiry date would overflow.
 MAX_EXPIRY_SECONDS = 366 * 24 * 3600
@@ -57,10 +61,18 @@ def _session_facts(request: HttpRequest) -> dict[str, Any]:
 def session_page(request: HttpRequest) -> HttpResponse:
     facts = _session_facts(request)
     session = facts["session"]
-    # An empty session was not loaded from a cookie (none, or one that did not open), and an
-    # empty session is never saved: there is nothing to take apart.
-    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "") if session else ""
-    signed = signed_cookie(session) if session else ""
+    if session:
+        shown = session
+        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    else:
+        # An empty session was not loaded from a cookie (none, or one that did not open), and
+        # an empty session is never saved: there is no cookie to take apart. The example is
+        # sealed with a throwaway password, so it opens nowhere.
+        shown = EXAMPLE_SESSION
+        cookie = iron_session.seal_data(
+            shown, secrets.token_urlsafe(32), ttl=settings.SESSION_COOKIE_AGE
+        )
+    signed = signed_cookie(shown)
     return render(
         request,
         "session.html",
@@ -69,8 +81,9 @@ def session_page(request: HttpRequest) -> HttpResponse:
             "session_json": json.dumps(session, indent=2, sort_keys=True),
             "cookie_name": settings.SESSION_COOKIE_NAME,
             "seal": take_apart(cookie),
+            "example": None if session else json.dumps(shown),
             "signed_cookie": signed,
-            "signed_cookie_read": read_without_key(signed) if signed else "",
+            "signed_cookie_read": read_without_key(signed),
             "node_url": getattr(settings, "DEMO_NODE_URL", ""),
         },
     )

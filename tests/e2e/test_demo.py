@@ -44,6 +44,9 @@ def wait_for_text_change(browser: Browser, element_id: str, text: str) -> str:
 def test_the_expiry_counts_down_live_in_human_units(site: ServerProcess, browser: Browser) -> None:
     browser.open(f"{site.base_url}/")
     assert browser.text("countdown") == "no session"
+    # No cookie yet, so the page takes apart the one a first "Add one" would give.
+    assert browser.has("example-note")
+    assert browser.has("seal-parts")
 
     browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
     browser.open(f"{site.base_url}/")
