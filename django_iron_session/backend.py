@@ -2,7 +2,8 @@
 
 The cookie is what iron-session writes (an Iron seal under the newest password id, then
 ``~2``), so a Node app with the same password reads and writes the same session. The
-session's expiry is sealed with it and enforced on reading, to the second.
+session's expiry is sealed with it, in milliseconds as Iron writes it, and enforced on
+reading from that millisecond on (plus ``TIMESTAMP_SKEW``, 0 by default).
 """
 
 from __future__ import annotations

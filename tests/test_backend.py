@@ -130,6 +130,19 @@ def test_a_cookie_within_its_sealed_expiry_is_read(client: Client) -> None:
     assert client.get("/session/").json() == {"user": "7"}
 
 
+@pytest.mark.parametrize(("past_expiry", "opens"), [(-0.5, True), (0.005, False)])
+def test_the_sealed_expiry_is_enforced_to_the_millisecond(
+    client: Client, past_expiry: float, opens: bool
+) -> None:
+    # Half a second before its expiry the cookie opens; five milliseconds after, it does not:
+    # nothing rounds the expiry to whole seconds.
+    client.cookies["sessionid"] = iron_session.seal_data(
+        {"user": "7"}, PASSWORD, ttl=300, now=time.time() - 300 - past_expiry
+    )
+
+    assert client.get("/session/").json() == ({"user": "7"} if opens else {})
+
+
 def test_timestamp_skew_accepts_that_much_past_expiry(client: Client, settings: Settings) -> None:
     settings.IRON_SESSION = {"PASSWORD": PASSWORD, "TIMESTAMP_SKEW": 60}
     client.cookies["sessionid"] = iron_session.seal_data(
