@@ -3,6 +3,7 @@ the repository, with a link to each page of the documentation."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from testing.paths import REPO_DIR
@@ -31,3 +32,30 @@ def test_every_page_of_the_docs_is_linked() -> None:
     linked = {link.removeprefix("docs/") for link in RELATIVE_LINKS if link.startswith("docs/")}
 
     assert pages <= linked, sorted(pages - linked)
+
+
+def npm_packages_installed(directory: str) -> int:
+    """The packages ``npm ci`` installs in ``directory`` on Linux x86-64: its lock file's,
+    less the optional ones built for other systems."""
+    lock = json.loads((REPO_DIR / directory / "package-lock.json").read_text(encoding="utf-8"))
+
+    def fits(package: dict[str, list[str]]) -> bool:
+        return all(
+            wanted in package.get(field, [wanted])
+            for field, wanted in (("os", "linux"), ("cpu", "x64"), ("libc", "glibc"))
+        )
+
+    return sum(1 for path, package in lock["packages"].items() if path and fits(package))
+
+
+def test_the_npm_packages_make_test_installs_are_counted_right() -> None:
+    setup = (REPO_DIR / "scripts" / "setup-test-services.sh").read_text(encoding="utf-8")
+    (line,) = [line for line in setup.splitlines() if line.startswith("scripts/setup-node")]
+    directories = line.split()[1:]
+    said = re.search(r"about (\d+) on Linux x86-64", README)
+
+    assert said is not None
+    for directory in directories:
+        assert directory.rsplit("/", 1)[0] in README, directory
+    counted = sum(npm_packages_installed(directory) for directory in directories)
+    assert abs(int(said[1]) - counted) <= counted * 0.1, counted
