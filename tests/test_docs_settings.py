@@ -1,18 +1,82 @@
-"""docs/installation.rst shows the error a non-JSON session value gives, as the engine gives
-it, and fixes that work."""
+"""docs/settings.rst lists every key of ``IRON_SESSION`` in one format, with the default the
+code has, and every ``SESSION_*`` setting of Django; docs/installation.rst shows the error a
+non-JSON session value gives, as the engine gives it."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
+import django.conf.global_settings
 import pytest
 from django.contrib.auth.models import User
 
 from django_iron_session.backend import SessionStore
+from django_iron_session.checks import VALUE_RULES
+from django_iron_session.defaults import DEFAULTS
 from django_iron_session.iron import IronError
 from testing.paths import REPO_DIR
 
+SETTINGS_PAGE = (REPO_DIR / "docs" / "settings.rst").read_text(encoding="utf-8")
+CHECKS_PAGE = (REPO_DIR / "docs" / "checks.rst").read_text(encoding="utf-8")
 INSTALLATION_PAGE = (REPO_DIR / "docs" / "installation.rst").read_text(encoding="utf-8")
+
+
+def sections() -> dict[str, str]:
+    """Each ``.. setting:: NAME`` section of the settings page, up to the next."""
+    parts = re.split(r"^\.\. setting:: (\w+)\n", SETTINGS_PAGE, flags=re.MULTILINE)
+    found = dict(zip(parts[1::2], parts[2::2], strict=True))
+    last = next(reversed(found))
+    found[last] = found[last].split("\n.. _django-session-settings:")[0]
+    return found
+
+
+def field(section: str, name: str) -> str:
+    """A ``:Name:`` field's text, its continuation lines joined."""
+    match = re.search(rf"^:{name}: (.*(?:\n {{9}}.*)*)", section, re.MULTILINE)
+    assert match is not None, name
+    return " ".join(match[1].split())
+
+
+def test_every_key_has_a_section_in_the_page_format() -> None:
+    found = sections()
+
+    assert list(found) == list(DEFAULTS)
+    for name, section in found.items():
+        assert section.startswith(f"\n``{name}``\n{'~' * (len(name) + 4)}\n"), name
+        for name_of_field in ("Type", "Default", "Checks"):
+            field(section, name_of_field)
+        assert section.count(".. code-block:: python") == 1, name
+        assert "\nSee also: " in section, name
+
+
+@pytest.mark.parametrize("name", [name for name in DEFAULTS if name != "PASSWORD"])
+def test_each_default_is_the_codes(name: str) -> None:
+    value = DEFAULTS[name]
+    written = f'"{value}"' if isinstance(value, str) else repr(value)
+
+    assert field(sections()[name], "Default").startswith(f"``{written}``"), name
+
+
+@pytest.mark.parametrize("name", list(DEFAULTS))
+def test_the_checks_named_exist_and_include_the_value_check(name: str) -> None:
+    checks = field(sections()[name], "Checks")
+    ids = re.findall(r"``([EW]\d{3})``", checks)
+
+    assert ids, name
+    for check_id in ids:
+        assert f"\n``{check_id}``\n" in CHECKS_PAGE, check_id
+    if name in VALUE_RULES:
+        assert "E006" in ids, name
+
+
+def test_every_django_session_setting_is_listed_with_a_link() -> None:
+    django_settings = {
+        name for name in dir(django.conf.global_settings) if name.startswith("SESSION_")
+    }
+    linked = set(re.findall(r":django-setting:`(\w+)`", SETTINGS_PAGE))
+
+    assert django_settings <= linked, sorted(django_settings - linked)
 
 
 @pytest.mark.django_db
