@@ -13,7 +13,6 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from django_iron_session import iron
-from django_iron_session.checks import settings_problems
 from django_iron_session.cookies import SetCookieSize
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.passwords import (
@@ -21,6 +20,7 @@ from django_iron_session.passwords import (
     PasswordSource,
     SettingPasswords,
 )
+from django_iron_session.validation import settings_problems
 
 __all__ = ["Config", "get_config"]
 

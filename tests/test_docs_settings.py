@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from django_iron_session.backend import SessionStore
-from django_iron_session.checks import VALUE_RULES
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.iron import IronError
+from django_iron_session.validation import VALUE_RULES
 from testing.paths import REPO_DIR
 
 SETTINGS_PAGE = (REPO_DIR / "docs" / "settings.rst").read_text(encoding="utf-8")
