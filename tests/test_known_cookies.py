@@ -10,8 +10,10 @@ from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
 from django_iron_session.known_cookies import KnownCookies, Opened, known_cookies
 from testing.constants import NEWER_PASSWORD, PASSWORD
+from tests.helpers import session_cookie
 
 if TYPE_CHECKING:
+    from django.test import Client
     from pytest_django import Settings
 
 KEYRING = iron_session.as_keyring(PASSWORD)
@@ -58,6 +60,29 @@ def test_a_full_table_starts_over() -> None:
     assert known.opened("c", KEYRING, OPTIONS) is None
 
 
+def test_a_cookie_is_known_by_its_seal_whatever_follows_the_marker() -> None:
+    """Text after ``~`` is outside the MAC: it must not make a cookie a new entry."""
+    known = KnownCookies()
+    known.add("seal~2", KEYRING, Opened(b"{}", None))
+
+    assert known.opened("seal", KEYRING, OPTIONS) == (b"{}", None)
+    assert known.opened("seal~2" + "x" * 8192, KEYRING, OPTIONS) == (b"{}", None)
+    assert known.opened("seal2~2", KEYRING, OPTIONS) is None
+    known.add("seal~3" + "x" * 8192, KEYRING, Opened(b"{}", None))
+    assert (len(known), known.bytes) == (1, 2 * len("seal{}"))
+
+
+def test_a_table_past_its_bytes_starts_over() -> None:
+    known = KnownCookies(max_bytes=100)
+    for value in ("a" * 40, "b" * 40, "c" * 40):
+        known.add(value + "~2", KEYRING, Opened(b"0123456789", None))
+
+    assert known.opened("a" * 40, KEYRING, OPTIONS) is None
+    assert known.opened("b" * 40, KEYRING, OPTIONS) is None
+    assert known.opened("c" * 40, KEYRING, OPTIONS) == (b"0123456789", None)
+    assert (len(known), known.bytes) == (1, 50)
+
+
 # --- with the engine -----------------------------------------------------------------------
 
 
@@ -102,3 +127,19 @@ def test_a_known_cookie_is_refused_once_its_password_is_removed(settings: Settin
     settings.IRON_SESSION = {"PASSWORD": {2: NEWER_PASSWORD}}
 
     assert SessionStore(cookie).get("a") is None
+
+
+def test_a_thousand_variants_of_one_cookie_are_one_entry(client: Client) -> None:
+    """1,023 copies of one cookie, each with 8 KB of its own after the ``~``: all open (as
+    iron-session's would), and the table keeps the seal once."""
+    known_cookies.clear()
+    client.get("/session/write/", {"user": "42"})
+    cookie = session_cookie(client)
+    known_cookies.clear()
+
+    for n in range(1023):
+        client.cookies["sessionid"] = f"{cookie}{n:04d}{'x' * 8188}"
+        assert client.get("/session/").json() == {"user": "42"}
+
+    assert len(known_cookies) == 1
+    assert known_cookies.bytes < len(cookie) + 100
