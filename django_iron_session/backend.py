@@ -332,7 +332,7 @@ class SessionStore(SessionBase):
         data = self._session
         now = time.time()
         expires_at = self._expires_at(data.get("_session_expiry"), now)
-        encode = compression.encode if config.compress else iron.serialize
+        encode = self._compressed if config.compress else iron.serialize
         stamped = None
         if config.revocation_cache is not None:
             if self._admitted_at is None:
@@ -385,6 +385,18 @@ class SessionStore(SessionBase):
             and not self.modified
         )
 
+    def _compressed(self, data: dict[str, Any]) -> bytes:
+        plaintext = iron.serialize(data)
+        limit = self._config.decompressed_size_limit
+        if len(plaintext) > limit:
+            raise SessionTooLargeError(
+                f"The session's JSON would be {len(plaintext)} bytes, over the limit of "
+                f"{limit} for a compressed session (IRON_SESSION['DECOMPRESSED_SIZE_LIMIT']), "
+                "which every request would inflate again. Largest session keys: "
+                f"{self._largest_keys()}. Keep ids in the session rather than whole objects."
+            )
+        return compression.compress(plaintext)
+
     def _is_fresh(self, plaintext: bytes, expires_at: float) -> bool:
         """REFRESH_AFTER: the cookie that came in holds this very plaintext, and sealing it
         again would push its expiry back by less than REFRESH_AFTER seconds."""
@@ -409,17 +421,19 @@ class SessionStore(SessionBase):
         return self.get_expiry_date(expiry=expiry).timestamp()
 
     def _too_large_message(self, size: int, limit: int) -> str:
+        return (
+            f"The session cookie {self._config.cookie_name!r} would be {size} bytes, over the "
+            f"limit of {limit} (IRON_SESSION['COOKIE_SIZE_LIMIT']); browsers drop such "
+            f"cookies without a word. Largest session keys: {self._largest_keys()}. Keep ids "
+            "in the session rather than whole objects."
+        )
+
+    def _largest_keys(self) -> str:
         sizes = sorted(
             ((len(iron.serialize(value)), key) for key, value in self._session.items()),
             reverse=True,
         )
-        largest = ", ".join(f"{key!r} ({length} bytes)" for length, key in sizes[:3])
-        return (
-            f"The session cookie {self._config.cookie_name!r} would be {size} bytes, over the "
-            f"limit of {limit} (IRON_SESSION['COOKIE_SIZE_LIMIT']); browsers drop such "
-            f"cookies without a word. Largest session keys: {largest}. Keep ids in the "
-            "session rather than whole objects."
-        )
+        return ", ".join(f"{key!r} ({length} bytes)" for length, key in sizes[:3])
 
 
 def _sealing_id(value: str) -> str | None:
@@ -436,7 +450,7 @@ def _open(value: str, config: Config) -> tuple[dict[str, Any], Opened]:
     opened = known_cookies.opened(value, keyring, config.options)
     if opened is None:
         opened = _verify(value, keyring, config)
-    data = compression.decode(opened.plaintext)
+    data = compression.decode(opened.plaintext, limit=config.decompressed_size_limit)
     if not isinstance(data, dict):
         raise iron.InvalidSealError(f"The seal holds a {type(data).__name__}, not a dict")
     return data, opened

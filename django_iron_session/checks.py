@@ -123,8 +123,12 @@ _MAKE_ONE = (
 )
 
 
+_MEBIBYTE = 1024 * 1024
+
+
 def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
-    """What CHUNKED, COMPRESS, REVOCATION_CACHE and REFRESH_AFTER need to work as meant."""
+    """What CHUNKED, COMPRESS, DECOMPRESSED_SIZE_LIMIT, REVOCATION_CACHE and REFRESH_AFTER
+    need to work as meant."""
     messages: list[CheckMessage] = []
     if values["CHUNKED"] and not _middleware_chunks():
         messages.append(
@@ -143,6 +147,17 @@ def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
                 "only; a Node app with iron-session reads them as empty sessions.",
                 hint="Keep COMPRESS off if a Node app shares the session cookie.",
                 id="django_iron_session.W011",
+            )
+        )
+    limit = values["DECOMPRESSED_SIZE_LIMIT"]
+    if limit > _MEBIBYTE:
+        messages.append(
+            Warning(
+                f"IRON_SESSION['DECOMPRESSED_SIZE_LIMIT'] is {limit} bytes: a cookie of "
+                "compressed JSON that size is inflated and parsed again on every request it "
+                "comes with.",
+                hint="Keep it under a megabyte (the default is 131072): no session needs more.",
+                id="django_iron_session.W017",
             )
         )
     alias = values["REVOCATION_CACHE"]

@@ -36,6 +36,8 @@ class Config:
     chunked: bool
     #: zlib inside the seal when it is shorter (only Django can read such a seal)
     compress: bool
+    #: bytes of JSON a compressed seal may hold, sealing or opening
+    decompressed_size_limit: int
     #: the cache alias revocations live in, or None for no revocation
     revocation_cache: str | None
     #: "refuse" or "accept" a session whose revocation the cache cannot answer for
@@ -67,6 +69,7 @@ def _build() -> Config:
         set_cookie_size=SetCookieSize.measure(),
         chunked=values["CHUNKED"],
         compress=values["COMPRESS"],
+        decompressed_size_limit=values["DECOMPRESSED_SIZE_LIMIT"],
         revocation_cache=values["REVOCATION_CACHE"],
         revocation_cache_down=values["REVOCATION_CACHE_DOWN"],
         refresh_after=values["REFRESH_AFTER"],

@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "TIMESTAMP_SKEW": 0,
     "CHUNKED": False,
     "COMPRESS": False,
+    "DECOMPRESSED_SIZE_LIMIT": 128 * 1024,
     "REVOCATION_CACHE": None,
     "REVOCATION_CACHE_DOWN": "refuse",
     "REFRESH_AFTER": None,

@@ -69,6 +69,7 @@ VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "TIMESTAMP_SKEW": (_is_seconds, "a number of seconds, 0 or more"),
     "CHUNKED": (_is_bool, "True or False"),
     "COMPRESS": (_is_bool, "True or False"),
+    "DECOMPRESSED_SIZE_LIMIT": (_is_positive_int, "a positive number of bytes"),
     "REVOCATION_CACHE": (_is_cache_alias, "None or the alias of a cache in settings.CACHES"),
     "REVOCATION_CACHE_DOWN": (_is_cache_down_policy, '"refuse" or "accept"'),
     "REFRESH_AFTER": (_is_seconds_or_none, "None or a number of seconds, 0 or more"),

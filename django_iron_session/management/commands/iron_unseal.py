@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -56,7 +57,10 @@ class Command(BaseCommand):
         keyring = _keyring(config)
         try:
             opened = iron_session.open_data(
-                sealed, keyring, options=config.options, decode=compression.decode
+                sealed,
+                keyring,
+                options=config.options,
+                decode=functools.partial(compression.decode, limit=config.decompressed_size_limit),
             )
         except iron.IronError as error:
             reason = error.reason.replace("-", " ")
