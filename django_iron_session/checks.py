@@ -8,6 +8,8 @@ documentation's checks page; the errors about ``IRON_SESSION`` itself come from
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,9 @@ from django_iron_session.validation import keyring_file_problems, settings_probl
 
 if TYPE_CHECKING:
     from django.apps import AppConfig
+
+#: permission bits that let users other than the owner and the group at a keyring file
+OTHERS_READ_WRITE = stat.S_IROTH | stat.S_IWOTH
 
 _ENGINE = backend.__name__
 _CHUNKING_MIDDLEWARE = f"{SessionMiddleware.__module__}.{SessionMiddleware.__qualname__}"
@@ -88,13 +93,14 @@ def _strength_messages(user: Mapping[str, Any]) -> list[CheckMessage]:
         passwords = _as_mapping(user["PASSWORD"])
     messages: list[CheckMessage] = []
     for key, secret in passwords.items():
-        if secret in strength.PUBLIC_PASSWORDS:
+        if strength.is_public(secret):
             if not settings.DEBUG:
                 messages.append(
                     Error(
-                        f"{source} id {key!r} is a password published with "
-                        "django-iron-session (the demo's or the documentation's): anyone can "
-                        "read and forge this site's sessions.",
+                        f"{source} id {key!r} is or holds a password published with "
+                        "django-iron-session (the demo's, the documentation's, the tests') or "
+                        "with Iron's or iron-session's tests: anyone can read and forge this "
+                        "site's sessions.",
                         hint=f"Outside DEBUG, use a password of your own. {_MAKE_ONE}",
                         id="django_iron_session.E009",
                     )
@@ -264,4 +270,25 @@ def check_deploy(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list
                 id="django_iron_session.W005",
             )
         )
+    user = getattr(settings, "IRON_SESSION", None)
+    if isinstance(user, Mapping) and not settings_problems(user) and user.get("KEYRING_FILE"):
+        messages += _keyring_file_mode_messages(Path(user["KEYRING_FILE"]))
     return messages
+
+
+def _keyring_file_mode_messages(path: Path) -> list[CheckMessage]:
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return []  # E008 says why
+    if not mode & OTHERS_READ_WRITE:
+        return []
+    return [
+        Warning(
+            f"The keyring file {path} has mode {mode:04o}: every user of the machine can "
+            "read (or change) the passwords, and with them open and forge every session.",
+            hint=f"chmod o-rwx {path}: only the site's user (0600), and its group if the "
+            "rotation runs as another user of it (0660), need the file.",
+            id="django_iron_session.W016",
+        )
+    ]

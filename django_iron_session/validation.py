@@ -6,6 +6,7 @@ Each ``Problem`` carries the id of its system check (``django_iron_session.E001`
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -79,6 +80,17 @@ VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
 def password_problems(passwords: object, source: str) -> list[Problem]:
     """What iron-session would refuse in a password option: the shapes it takes are a
     string, or a mapping of integer ids (int or numeric str) to strings."""
+    if isinstance(passwords, str) and _holds_json_object(passwords):
+        return [
+            Problem(
+                "E010",
+                f"{source} is a string that holds a JSON object: it would be one password "
+                "(id 1), and every cookie sealed under the object's ids would be refused.",
+                "Decode it where you read it: "
+                '{"PASSWORD": json.loads(os.environ["SESSION_PASSWORDS"])} gives '
+                '{"1": "...", "2": "..."}, the keyring iron_rotate_password prints.',
+            )
+        ]
     if isinstance(passwords, str):
         passwords = {1: passwords}
     if not isinstance(passwords, Mapping) or not passwords:
@@ -124,6 +136,16 @@ def password_problems(passwords: object, source: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _holds_json_object(text: str) -> bool:
+    """What an environment variable holding ``iron_rotate_password``'s output looks like."""
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 def settings_problems(user: object) -> list[Problem]:

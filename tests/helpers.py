@@ -28,10 +28,11 @@ def session_cookie(client: Client) -> str:
 
 
 def our_messages(*, deploy: bool = False) -> list[CheckMessage]:
+    """This package's messages that ``manage.py check`` shows (the silenced ones are not)."""
     return [
         message
         for message in run_checks(include_deployment_checks=deploy)
-        if (message.id or "").startswith("django_iron_session.")
+        if (message.id or "").startswith("django_iron_session.") and not message.is_silenced()
     ]
 
 

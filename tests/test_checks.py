@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import json
+import secrets
 from typing import TYPE_CHECKING
 
 import pytest
 from django.core.checks import Error, Warning
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from django_iron_session.backend import SessionStore as IronSessionStore
-from testing.constants import PASSWORD
+from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import our_ids, our_messages, write_passwords
 
 if TYPE_CHECKING:
@@ -162,3 +165,58 @@ def test_insecure_cookie_settings_are_deploy_warnings(
 
 class SessionStore(IronSessionStore):
     """An engine module of a project that extends ours (see the subclass test)."""
+
+
+# --- what operators get wrong -------------------------------------------------------------
+
+
+def test_a_keyring_given_as_json_text_is_an_error(settings: Settings) -> None:
+    """An environment variable holding iron_rotate_password's output, not decoded: it would
+    be one password, id 1, and every cookie sealed under id 2 would be refused."""
+    passwords = json.dumps({"1": PASSWORD, "2": NEWER_PASSWORD})
+    settings.IRON_SESSION = {"PASSWORD": passwords}
+
+    [message] = our_messages()
+
+    assert isinstance(message, Error)
+    assert message.id == "django_iron_session.E010"
+    assert "json.loads" in str(message.hint)
+    assert PASSWORD not in f"{message.msg} {message.hint}"
+    with pytest.raises(ImproperlyConfigured, match="JSON object"):
+        IronSessionStore()
+
+
+def use_keyring_file(settings: Settings, keyring: Path, mode: int) -> None:
+    write_passwords(keyring, {"1": secrets.token_urlsafe(32)})
+    keyring.chmod(mode)
+    settings.IRON_SESSION = {"KEYRING_FILE": str(keyring)}
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o666, 0o604, 0o602])
+def test_a_keyring_file_others_can_read_or_write_is_a_deploy_warning(
+    settings: Settings, tmp_path: Path, mode: int
+) -> None:
+    keyring = tmp_path / "keyring.json"
+    use_keyring_file(settings, keyring, mode)
+
+    [message] = [m for m in our_messages(deploy=True) if m.id == "django_iron_session.W016"]
+
+    assert f"{mode:04o}" in message.msg
+    assert f"chmod o-rwx {keyring}" in str(message.hint)
+    assert "W016" not in our_ids()
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o660, 0o400])
+def test_a_keyring_file_for_owner_and_group_passes(
+    settings: Settings, tmp_path: Path, mode: int
+) -> None:
+    use_keyring_file(settings, tmp_path / "keyring.json", mode)
+
+    assert "W016" not in our_ids(deploy=True)
+
+
+def test_a_missing_keyring_file_is_e008_alone(settings: Settings, tmp_path: Path) -> None:
+    settings.IRON_SESSION = {"KEYRING_FILE": str(tmp_path / "missing.json")}
+    settings.SESSION_COOKIE_SECURE = True
+
+    assert our_ids(deploy=True) == ["E008"]

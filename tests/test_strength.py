@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import secrets
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,14 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from django_iron_session.keyring_file import generate_password
-from django_iron_session.strength import PUBLIC_PASSWORDS, estimated_bits, looks_random
-from testing.constants import PASSWORD
+from django_iron_session.strength import (
+    PUBLIC_PASSWORDS,
+    estimated_bits,
+    is_public,
+    looks_random,
+)
+from testing.constants import NEWER_PASSWORD, PASSWORD, PW, VECTORS
+from testing.paths import REPO_DIR
 from testproject.environment import DEVELOPMENT_ONLY_PASSWORD
 from tests.helpers import our_ids, our_messages
 
@@ -36,7 +43,6 @@ RANDOM = {
     "token_urlsafe(32)": secrets.token_urlsafe(32),
     "token_hex(16)": secrets.token_hex(16),
     "token_hex(32)": secrets.token_hex(32),
-    "the test settings' password": PASSWORD,
 }
 
 
@@ -70,9 +76,16 @@ def test_a_weak_password_in_the_keyring_file_is_a_warning_staged_or_not(
     assert our_ids() == ["W015"]
 
 
+@pytest.fixture
+def e009_on(settings: Settings) -> None:
+    """Outside DEBUG, with E009 heard (the test settings silence it: their password is public)."""
+    settings.DEBUG = False
+    settings.SILENCED_SYSTEM_CHECKS = []
+
+
+@pytest.mark.usefixtures("e009_on")
 def test_the_demos_public_password_is_an_error_outside_debug(settings: Settings) -> None:
     settings.IRON_SESSION = {"PASSWORD": DEVELOPMENT_ONLY_PASSWORD}
-    settings.DEBUG = False
 
     [message] = our_messages()
 
@@ -92,6 +105,69 @@ def test_the_demos_public_password_is_allowed_in_debug(settings: Settings) -> No
 def test_the_public_passwords_are_the_demos_and_the_docs() -> None:
     assert DEVELOPMENT_ONLY_PASSWORD in PUBLIC_PASSWORDS
     assert "at-least-32-characters-of-random-secret" in PUBLIC_PASSWORDS
+
+
+PUBLISHED = {
+    "the demo's, with a ! added": DEVELOPMENT_ONLY_PASSWORD + "!",
+    "the demo's, other case and separators": "Development_Only_Password_do_not_use_in_production",
+    "the tests'": PASSWORD,
+    "the tests' newer one": NEWER_PASSWORD,
+    "Iron's tests'": PW,
+    "iron-session's tests'": VECTORS[2]["password"]["1"],
+    "the tests', with a suffix": PASSWORD + "-2026",
+}
+
+
+@pytest.mark.usefixtures("e009_on")
+@pytest.mark.parametrize("password", PUBLISHED.values(), ids=PUBLISHED.keys())
+def test_a_published_password_or_one_holding_it_is_an_error(
+    settings: Settings, password: str
+) -> None:
+    settings.IRON_SESSION = {"PASSWORD": {1: secrets.token_urlsafe(32), 2: password}}
+
+    [message] = our_messages()
+
+    assert message.id == "django_iron_session.E009"
+    assert "id 2" in message.msg
+    assert password not in f"{message.msg} {message.hint}"
+
+
+#: 32 or more characters of the kind a password is made of, quoted
+_LITERAL = re.compile(r""""([\w!'-]{32,})"|'([\w!-]{32,})'""")
+#: such literals of the source distribution that are not passwords
+NOT_PASSWORDS = {
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",  # an alphabet
+    "9f2c1b7e4d0a8c6f3e5b2d1a0c9e8f7b6a5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",  # _auth_user_hash
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",  # _auth_user_hash
+    "ciphertext-not-block-aligned-mac-ok",  # names of cases
+    "test_session_load_does_not_create_record",
+    "test_session_load_does_not_create_record_async",
+    "development-only-secret-key-DO-NOT-USE",  # SECRET_KEYs
+    "benchmark-only-secret-key-that-is-long-enough-for-django-checks",
+    "Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!",  # W015's example
+}
+SHIPPED = ("tests", "testing", "benchmarks", "testproject", "docs", "node")
+
+
+def test_every_password_the_sdist_ships_is_public() -> None:
+    """Each quoted string of 32 or more password characters in the shipped sources."""
+    literals = set()
+    for top in SHIPPED:
+        for path in (REPO_DIR / top).rglob("*"):
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".rst", ".json", ".mjs", ".ts")
+                and not ({"node_modules", "_build", ".next"} & set(path.parts))
+            ):
+                text = path.read_text(encoding="utf-8")
+                literals |= {a or b for a, b in _LITERAL.findall(text)}
+
+    assert PASSWORD in literals
+    assert [literal for literal in sorted(literals - NOT_PASSWORDS) if not is_public(literal)] == []
+
+
+def test_a_random_password_is_not_public() -> None:
+    assert not any(is_public(secrets.token_urlsafe(32)) for _ in range(1000))
 
 
 def test_the_estimate_is_the_documented_one() -> None:

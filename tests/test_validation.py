@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -140,3 +141,20 @@ def test_keyring_file_problems(tmp_path: Path) -> None:
     assert ids(keyring_file_problems(keyring)) == ["E005"]
     write_passwords(keyring, {"1": PASSWORD})
     assert keyring_file_problems(keyring) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (json.dumps({"1": PASSWORD, "2": NEWER_PASSWORD}), ["E010"]),
+        (' \n{"2": "' + NEWER_PASSWORD + '"}', ["E010"]),
+        ("{" + PASSWORD, []),
+        (json.dumps([PASSWORD]), []),
+    ],
+    ids=["the rotation command's output", "one id, with whitespace", "a brace", "a JSON list"],
+)
+def test_a_string_holding_a_json_object_is_not_a_password(text: str, expected: list[str]) -> None:
+    problems = password_problems(text, "IRON_SESSION['PASSWORD']")
+
+    assert ids(problems) == expected
+    assert all(PASSWORD not in problem.message + problem.hint for problem in problems)
