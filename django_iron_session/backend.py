@@ -77,21 +77,31 @@ class SessionStore(SessionBase):
     _read_only = False
     #: what the cookie's seal held, once opened (for REFRESH_AFTER)
     _opened: Opened | None = None
-    #: the cookie is a seal under another password id than the sealing one
-    _stale_id = False
 
     def __init__(self, session_key: str | None = None) -> None:
         # SessionBase.__init__, less its import of SESSION_SERIALIZER on every request:
         # this engine seals JSON itself and needs it only if encode() is called.
+        # Nothing here can fail: SessionMiddleware holds the cookie in a variable while it
+        # calls this, and error reports show the variables of every frame. The settings and
+        # the keyring, which can be refused, are read on first use.
         self._session_key = session_key
         self.accessed = self._modified = False
-        self._config = get_config()
-        if session_key is not None:
-            # Most cookies name the sealing password: one prefix test tells them apart.
-            sealing_id = self._config.passwords.keyring().sealing_id
-            self._stale_id = not session_key.startswith(f"{_SEAL_START}{sealing_id}*") and (
-                _sealing_id(session_key) is not None
-            )
+
+    @cached_property
+    def _config(self) -> Config:
+        return get_config()
+
+    @cached_property
+    def _stale_id(self) -> bool:
+        """The cookie is a seal under another password id than the sealing one."""
+        if self.session_key is None:
+            return False
+        # The keyring before any variable holds the cookie (see __init__).
+        sealing_id = self._config.passwords.keyring().sealing_id
+        # Most cookies name the sealing password: one prefix test tells them apart.
+        return not self.session_key.startswith(f"{_SEAL_START}{sealing_id}*") and (
+            _sealing_id(self.session_key) is not None
+        )
 
     @cached_property
     def serializer(self) -> Any:
@@ -145,8 +155,10 @@ class SessionStore(SessionBase):
     def _unseal_cookie(self) -> dict[str, Any]:
         if self.session_key is None:
             return {}
+        # The keyring first, while no variable holds the cookie (see __init__).
+        keyring = self._config.passwords.keyring()
         try:
-            data, self._opened = _open(self.session_key, self._config)
+            data, self._opened = _open(self.session_key, keyring, self._config)
         except iron.IronError as error:
             _report_rejected(self.session_key, error)
             # No key and no data: SessionMiddleware deletes the cookie unless the
@@ -372,6 +384,9 @@ class SessionStore(SessionBase):
             max_age = None if self.get_expire_at_browser_close() else self.get_expiry_age()
             size = config.set_cookie_size(value, max_age)
             if size > limit and not chunks.fits(config, value, max_age):
+                # Error reports show the variables of every frame: not the seal that opens
+                # this session (see docs/security.rst).
+                del value
                 raise SessionTooLargeError(self._too_large_message(size, limit))
         # The next request most likely brings this cookie back.
         known_cookies.add(value, keyring, Opened(plaintext, expires_at))
@@ -444,9 +459,8 @@ def _sealing_id(value: str) -> str | None:
     return None if end < 0 else value[len(_SEAL_START) : end]
 
 
-def _open(value: str, config: Config) -> tuple[dict[str, Any], Opened]:
+def _open(value: str, keyring: iron.Keyring, config: Config) -> tuple[dict[str, Any], Opened]:
     """The session a cookie holds, and what its seal held."""
-    keyring = config.passwords.keyring()
     opened = known_cookies.opened(value, keyring, config.options)
     if opened is None:
         opened = _verify(value, keyring, config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,12 +47,12 @@ class Config:
 
 
 def _build() -> Config:
-    user = getattr(settings, "IRON_SESSION", None)
-    problems = settings_problems(user)
+    # Error reports show the variables of every frame: none may hold the settings, and with
+    # them the passwords, when the error is raised.
+    problems = settings_problems(getattr(settings, "IRON_SESSION", None))
     if problems:
         raise ImproperlyConfigured(" ".join(problem.message for problem in problems))
-    assert isinstance(user, Mapping)  # settings_problems said so
-    values = {**DEFAULTS, **user}
+    values = {**DEFAULTS, **settings.IRON_SESSION}
     passwords: PasswordSource
     if values["KEYRING_FILE"] is not None:
         passwords = KeyringFilePasswords(

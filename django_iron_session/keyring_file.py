@@ -50,9 +50,10 @@ class KeyringContents:
     """What a keyring file holds. The highest id of ``passwords`` seals; every id opens,
     the ``staged`` ones included."""
 
-    passwords: Mapping[str, str]
+    # Not in the repr: error reports show the variables of every frame.
+    passwords: Mapping[str, str] = field(repr=False)
     retired: Mapping[str, datetime] = field(default_factory=dict)
-    staged: Mapping[str, str] = field(default_factory=dict)
+    staged: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def newest_id(self) -> str | None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from django_iron_session.backend import SessionStore as IronSessionStore
+from django_iron_session.conf import get_config
 from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import our_ids, our_messages, write_passwords
 
@@ -183,7 +184,7 @@ def test_a_keyring_given_as_json_text_is_an_error(settings: Settings) -> None:
     assert "json.loads" in str(message.hint)
     assert PASSWORD not in f"{message.msg} {message.hint}"
     with pytest.raises(ImproperlyConfigured, match="JSON object"):
-        IronSessionStore()
+        get_config()
 
 
 def use_keyring_file(settings: Settings, keyring: Path, mode: int) -> None:
