@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
 from django_iron_session import iron
 from django_iron_session.conf import get_config
@@ -60,6 +61,9 @@ def test_bad_settings_raise_improperly_configured_naming_every_problem(
 
 def test_missing_iron_session_raises(settings: Settings) -> None:
     del settings.IRON_SESSION
+    # A deleted setting sends no setting_changed, as a changed one does: without it, the
+    # config an earlier test built would still be in use.
+    setting_changed.send(sender=type(settings), setting="IRON_SESSION", value=None, enter=True)
 
     with pytest.raises(ImproperlyConfigured, match="IRON_SESSION is missing"):
         get_config()
