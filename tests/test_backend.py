@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from django_iron_session import iron, iron_session
 from django_iron_session.backend import SessionStore, SessionTooLargeError
+from django_iron_session.conf import get_config
+from django_iron_session.known_cookies import Opened, known_cookies
 from testing.constants import NEWER_PASSWORD, PASSWORD
 from tests.helpers import forged, session_cookie
 
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 MILLISECOND = 0.001
 OUR_LOGGERS = ("django_iron_session", "django.security.SuspiciousSession")
 
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = pytest.mark.usefixtures("cookie_history")
+
 
 def rejections(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [record for record in caplog.records if record.name in OUR_LOGGERS]
@@ -35,6 +40,19 @@ def rejections(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 def open_cookie(value: str, passwords: Any = PASSWORD) -> iron.Unsealed:
     return iron_session.open_data(value, passwords, options=iron.Options(timestamp_skew=0))
+
+
+def test_the_seen_run_reads_the_known_cookies_table_and_the_unseen_run_never_does(
+    client: Client, cookie_history: str
+) -> None:
+    cookie = iron_session.seal_data({"from": "the seal"}, PASSWORD)
+    keyring = get_config().passwords.keyring()
+    known_cookies.add(cookie, keyring, Opened(b'{"from": "the table"}', None))
+    client.cookies["sessionid"] = cookie
+
+    read = client.get("/session/").json()
+
+    assert read == {"seen": {"from": "the table"}, "unseen": {"from": "the seal"}}[cookie_history]
 
 
 # --- through Django's test client and SessionMiddleware ------------------------------

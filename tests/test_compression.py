@@ -67,7 +67,7 @@ def test_a_plain_reader_cannot_open_a_compressed_seal() -> None:
         iron_session.open_data(sealed, PASSWORD)
 
 
-@pytest.mark.usefixtures("compressing")
+@pytest.mark.usefixtures("compressing", "cookie_history")
 def test_the_session_cookie_is_compressed_when_on(client: Client, settings: Settings) -> None:
     client.get("/session/write/", {"cart": "SKU-0001 " * 300})
     compressed = session_cookie(client)
@@ -78,7 +78,7 @@ def test_the_session_cookie_is_compressed_when_on(client: Client, settings: Sett
     assert len(compressed) < len(plain) / 3
 
 
-@pytest.mark.usefixtures("compressing")
+@pytest.mark.usefixtures("compressing", "cookie_history")
 def test_sessions_written_either_way_are_read_either_way(
     client: Client, settings: Settings
 ) -> None:

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
 
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = pytest.mark.usefixtures("cookie_history")
+
 
 def with_revocation(settings: Settings, *, reachable: bool = True, down: str = "refuse") -> None:
     cache = (

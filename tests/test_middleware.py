@@ -34,7 +34,8 @@ def written(response: HttpResponseBase) -> set[str]:
     return {name for name, morsel in response.cookies.items() if morsel["max-age"] != 0}
 
 
-pytestmark = pytest.mark.usefixtures("chunking")
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = pytest.mark.usefixtures("chunking", "cookie_history")
 
 
 def test_a_small_session_is_one_plain_cookie(client: Client) -> None:

@@ -126,6 +126,7 @@ def test_threads_arriving_together_all_find_the_keyring(tmp_path: Path) -> None:
     assert found == [["1"]] * 8
 
 
+@pytest.mark.usefixtures("cookie_history")
 def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
     tmp_path: Path, client: Client, settings: Settings
 ) -> None:
@@ -154,6 +155,7 @@ def test_a_kubernetes_secret_swapped_under_a_running_site_is_picked_up(
     assert client.get("/session/").json() == {"size": "L"}
 
 
+@pytest.mark.usefixtures("cookie_history")
 def test_forged_unknown_ids_make_at_most_one_look_at_the_file_per_interval(
     tmp_path: Path, client: Client, settings: Settings
 ) -> None:

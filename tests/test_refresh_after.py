@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 AGE = 3600
 MILLISECOND = 0.001
 
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = pytest.mark.usefixtures("cookie_history")
+
 
 @pytest.fixture(autouse=True)
 def sliding(settings: Settings) -> None:

@@ -40,6 +40,7 @@ def counted() -> Iterator[Counter[str]]:
     session_cookie_refused.disconnect(count)
 
 
+@pytest.mark.usefixtures("cookie_history")
 def test_the_signal_is_sent_for_every_refused_cookie_with_its_reason(
     client: Client, settings: Settings, counted: Counter[str]
 ) -> None:

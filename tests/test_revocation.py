@@ -56,6 +56,9 @@ REDIS = "django.core.cache.backends.redis.RedisCache"
 DAY = 86400
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = pytest.mark.usefixtures("cookie_history")
+
 
 def use_revocation_cache(settings: Settings, cache: dict[str, Any], **iron_session: Any) -> None:
     settings.CACHES = {

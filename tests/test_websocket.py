@@ -37,7 +37,8 @@ T = TypeVar("T")
 # Channels' login(), logout() and AuthMiddleware run in database_sync_to_async, which closes
 # old connections around each call: after a test that opened the database in this thread,
 # that touches the connection even when nothing is queried.
-pytestmark = pytest.mark.django_db
+# Each test twice: with every cookie already in the known-cookies table, and with none.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cookie_history")]
 
 
 def cookie_for(data: dict[str, Any]) -> str:
