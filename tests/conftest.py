@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from django_iron_session import iron, iron_session, known_cookies, refusals
 from django_iron_session.conf import get_config
+from tests.helpers import Clock
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +60,16 @@ def cookie_history(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(table, "opened", seen_before)
     return "seen"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """``time.time()`` stopped until the test moves it: a test of what happens later
+    advances it instead of sleeping. Datetimes (``timezone.now()``) still follow the real
+    clock."""
+    stopped = Clock(time.time())
+    monkeypatch.setattr(time, "time", stopped)
+    return stopped
 
 
 @pytest.fixture

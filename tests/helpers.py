@@ -64,6 +64,19 @@ def write_passwords(path: Path, passwords: dict[str, str]) -> None:
     path.write_text(json.dumps({"passwords": passwords}), encoding="utf-8")
 
 
+class Clock:
+    """A stand-in for ``time.time``: it moves only when told (see the ``clock`` fixture)."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def forged(password_id: str) -> str:
     """What anyone can write without a password: a seal's eight fields, made up."""
     return f"Fe26.2*{password_id}*{'a' * 64}*{'A' * 22}*{'B' * 43}**{'b' * 64}*{'C' * 43}~2"

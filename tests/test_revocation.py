@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from pytest_django import Settings
 
     from testing.servers import ServerProcess
+    from tests.helpers import Clock
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
@@ -908,22 +909,23 @@ def test_the_async_set_expiry_is_capped_too(settings: Settings) -> None:
 
 
 def test_a_seal_expires_at_most_session_cookie_age_after_the_check_that_admitted_it(
-    settings: Settings,
+    settings: Settings, clock: Clock
 ) -> None:
     """A request that loaded the session before a log-out and saves it after cannot carry
     it past the log-out's entry."""
     settings.SESSION_COOKIE_AGE = 1000
     cookie = with_lineage({"colour": "red"})
     store = SessionStore(cookie)
-    before = time.time()
+    admitted_at = clock.now
     assert store["colour"] == "red"
 
-    time.sleep(1)
+    clock.advance(100)
     store["size"] = "L"
     store.save()
 
     assert store.session_key is not None
-    assert expiry_of(store.session_key) <= before + 1000 + 0.5
+    # The seal holds whole milliseconds.
+    assert expiry_of(store.session_key) == pytest.approx(admitted_at + 1000, abs=0.001)
 
 
 @pytest.mark.usefixtures("dead_redis")
