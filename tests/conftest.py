@@ -7,7 +7,12 @@ import pytest
 
 from django_iron_session import iron, iron_session, known_cookies, refusals
 from django_iron_session.conf import get_config
+from testing import components
 from tests.helpers import Clock
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    components.starting(item)
 
 
 @pytest.fixture(autouse=True)

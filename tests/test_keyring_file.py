@@ -3,11 +3,10 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import stat
 import subprocess
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,6 +22,11 @@ from django_iron_session.keyring_file import (
     read_passwords,
     write_keyring,
 )
+from testing.components import require_node_packages
+from testing.paths import INTEROP_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)
@@ -129,15 +133,9 @@ def test_the_file_is_json_with_ids_in_numeric_order(tmp_path: Path) -> None:
     }
 
 
-INTEROP = Path(__file__).resolve().parent / "interop"
-
-
 @pytest.mark.interop
-@pytest.mark.skipif(
-    shutil.which("node") is None or not (INTEROP / "node_modules" / "iron-session9").is_dir(),
-    reason="needs Node.js and `npm ci` in tests/interop",
-)
 def test_iron_session_uses_the_map_that_the_documented_line_loads(tmp_path: Path) -> None:
+    node = require_node_packages()
     path = tmp_path / "keyring.json"
     write_keyring(path, KeyringContents({"1": ONE, "2": TWO}, {"1": NOW}))
     script = """
@@ -150,8 +148,8 @@ def test_iron_session_uses_the_map_that_the_documented_line_loads(tmp_path: Path
     """
     from_django = iron_session.seal_data({"from": "django"}, read_passwords(path))
     result = subprocess.run(
-        ["node", "--input-type=module", "-e", script, str(path), from_django],
-        cwd=INTEROP,
+        [node, "--input-type=module", "-e", script, str(path), from_django],
+        cwd=INTEROP_DIR,
         capture_output=True,
         text=True,
         check=True,

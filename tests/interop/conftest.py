@@ -6,12 +6,12 @@ are skipped, with the reason shown, except on CI (env var ``CI`` set), where the
 
 from __future__ import annotations
 
-import os
 import shutil
 from typing import Any
 
 import pytest
 
+from testing.components import require
 from tests.interop.node_driver import HERE, PACKAGES, NodeDriver
 
 
@@ -27,10 +27,7 @@ def _missing() -> str | None:
 @pytest.fixture(scope="session")
 def node() -> Any:
     reason = _missing()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"interop tests cannot run on CI: {reason}", pytrace=False)
-        pytest.skip(f"interop tests need Node.js and the npm packages: {reason}")
+    require(reason is None, f"Node.js or its npm packages for the interop tests ({reason})")
     driver = NodeDriver()
     yield driver
     driver.close()
