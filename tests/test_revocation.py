@@ -968,7 +968,7 @@ def test_with_redis_a_log_out_whose_read_was_refused_still_revokes(
 
 
 def test_after_lowering_session_cookie_age_a_log_out_ends_copies_sealed_under_the_old_one(
-    client: Client, settings: Settings
+    client: Client, settings: Settings, clock: Clock
 ) -> None:
     """Item 5: a copy sealed under the longer age, opened once the log-out's entry (made
     under the shorter one) has expired. Refused by every process on the new value; the
@@ -980,7 +980,7 @@ def test_after_lowering_session_cookie_age_a_log_out_ends_copies_sealed_under_th
 
     settings.SESSION_COOKIE_AGE = 2  # the deploy
     client.get("/session/flush/")
-    time.sleep(2.2)  # the entry has expired
+    clock.advance(3)  # the entry has expired
 
     assert replay(Client(), copy).json() == {}
     settings.SESSION_COOKIE_AGE = 1000
@@ -988,7 +988,7 @@ def test_after_lowering_session_cookie_age_a_log_out_ends_copies_sealed_under_th
 
 
 def test_while_raising_session_cookie_age_a_log_out_on_the_old_value_lasts_the_old_value(
-    client: Client, settings: Settings
+    client: Client, settings: Settings, clock: Clock
 ) -> None:
     """The documented exception of a rolling deploy that raises it: the copy was sealed by a
     process on the new value, the log-out handled by one on the old value."""
@@ -998,23 +998,23 @@ def test_while_raising_session_cookie_age_a_log_out_on_the_old_value_lasts_the_o
 
     settings.SESSION_COOKIE_AGE = 2  # a process still on the old value
     client.get("/session/flush/")
-    time.sleep(2.2)
+    clock.advance(3)
 
     settings.SESSION_COOKIE_AGE = 1000
     assert replay(Client(), copy).json() == {"colour": "red"}
 
 
 def test_a_seal_carries_the_time_of_the_check_that_admitted_it(
-    client: Client, settings: Settings
+    client: Client, settings: Settings, clock: Clock
 ) -> None:
     client.get("/session/write/", {"colour": "red"})
     first = sealed(client)[CHECKED_KEY]
-    time.sleep(0.01)
+    clock.advance(10)
 
     client.get("/session/write/", {"size": "L"})
     checked = sealed(client)[CHECKED_KEY]
 
-    assert first < checked <= time.time() * 1_000_000
+    assert checked - first == pytest.approx(10_000_000, abs=1)  # whole microseconds
 
 
 def test_a_seal_whose_check_is_older_than_the_entries_life_is_refused(
