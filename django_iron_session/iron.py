@@ -315,12 +315,12 @@ def _as_password(
 
 
 class Keyring(Mapping[str, Password]):
-    """Passwords by id, for rotation: one id seals, every id opens.
+    """Passwords by id, for rotation: every id opens, and ``sealing_id``, if named, seals.
 
-    Accepts the shapes iron-session accepts: ``{1: "...", 2: "..."}`` (ids int or str). The
-    id that seals is ``sealing_id`` if given, else the highest integer id, as iron-session
-    chooses. A seal is written under the keyring's id, whatever the ``Password.id`` of the
-    value. A seal without an id is looked up as ``"default"``, as Iron does.
+    Ids are int or str: ``{1: "...", 2: "..."}``. Without a ``sealing_id`` the keyring only
+    opens (``iron_session.as_keyring`` names iron-session's, the highest integer id). A seal
+    is written under the keyring's id, whatever the ``Password.id`` of the value. A seal
+    without an id is looked up as ``"default"``, as Iron does.
     """
 
     __slots__ = ("_passwords", "sealing_id")
@@ -342,14 +342,10 @@ class Keyring(Mapping[str, Password]):
             self._passwords[id] = _as_password(value, id, min_length)
         if not self._passwords:
             raise PasswordError("Empty password")
-        if sealing_id is None:
-            chosen = max(filter(is_integer_id, self._passwords), key=int, default=None)
-        elif str(sealing_id) in self._passwords:
-            chosen = str(sealing_id)
-        else:
+        if sealing_id is not None and str(sealing_id) not in self._passwords:
             raise PasswordError(f"The sealing id {sealing_id!r} is not in the keyring")
         #: the id every seal is written under, or None for a keyring that only opens
-        self.sealing_id: str | None = chosen
+        self.sealing_id = None if sealing_id is None else str(sealing_id)
 
     def __getitem__(self, key: str) -> Password:
         return self._passwords[key]
@@ -366,7 +362,7 @@ class Keyring(Mapping[str, Password]):
     def sealer(self) -> tuple[str, Password]:
         """The id that seals and its password; ``PasswordError`` for a keyring that only opens."""
         if self.sealing_id is None:
-            raise PasswordError("A keyring needs an integer id to seal with, e.g. {1: '...'}")
+            raise PasswordError("This keyring only opens: it has no sealing_id")
         return self.sealing_id, self._passwords[self.sealing_id]
 
     def find(self, id: str) -> Password:

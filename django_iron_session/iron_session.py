@@ -9,7 +9,7 @@ Every failure is an ``iron.IronError``, as in ``iron.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django_iron_session.iron import (
@@ -19,9 +19,11 @@ from django_iron_session.iron import (
     Keyring,
     KeyringInput,
     Options,
+    PasswordError,
     PasswordInput,
     Unsealed,
     deserialize,
+    is_integer_id,
     open_seal,
     seal,
     serialize,
@@ -34,6 +36,7 @@ __all__ = [
     "open_data",
     "seal_data",
     "seal_of",
+    "sealing_id",
     "unseal_data",
 ]
 
@@ -43,16 +46,28 @@ SESSION_VERSION_MARKER = "~2"
 DEFAULT_SESSION_TTL = 14 * 24 * 3600
 
 
+def sealing_id(ids: Iterable[str]) -> str | None:
+    """The id iron-session seals with: the highest integer id, None if there is none.
+
+    An id seals only written as iron-session writes it (``String(Number(id))``): ``"01"``
+    would name a password that Node cannot find.
+    """
+    return max(filter(is_integer_id, ids), key=int, default=None)
+
+
 def as_keyring(
     password: PasswordInput | KeyringInput, *, min_length: int = MIN_PASSWORD_LENGTH
 ) -> Keyring:
-    """iron-session's reading of a password option: a lone password has id ``1``."""
-    if isinstance(password, Keyring):
+    """iron-session's reading of a password option: a lone password has id ``1``, and the
+    highest integer id seals (``sealing_id``) unless a ``Keyring`` names its own."""
+    if isinstance(password, Keyring) and (
+        password.sealing_id is not None or sealing_id(password) is None
+    ):
         return password
     if isinstance(password, Mapping):
-        return Keyring(password, min_length=min_length)
+        return Keyring(password, sealing_id=sealing_id(map(str, password)), min_length=min_length)
     # A lone password, or not a password at all: Keyring says what is wrong with it.
-    return Keyring({"1": password}, min_length=min_length)
+    return Keyring({"1": password}, sealing_id="1", min_length=min_length)
 
 
 def seal_data(
@@ -70,6 +85,8 @@ def seal_data(
     expires. Node's ``unsealData`` and ``getIronSession`` read the result as it is.
     """
     keyring = as_keyring(password, min_length=options.min_password_length)
+    if keyring.sealing_id is None:
+        raise PasswordError("A keyring needs an integer id to seal with, e.g. {1: '...'}")
     sealed = seal(data, keyring, ttl=ttl, now=now, options=options, encode=encode)
     return sealed + SESSION_VERSION_MARKER
 

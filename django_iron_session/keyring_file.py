@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from django_iron_session import strength
 from django_iron_session.iron import MIN_PASSWORD_LENGTH, is_integer_id
+from django_iron_session.iron_session import sealing_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
@@ -58,7 +59,7 @@ class KeyringContents:
     @property
     def newest_id(self) -> str | None:
         """The id that seals."""
-        return max(self.passwords, key=int, default=None)
+        return sealing_id(self.passwords)
 
     def rotated(self, password: str, now: datetime) -> KeyringContents:
         """Add ``password`` under the next id; every other password is retired as of ``now``."""

@@ -115,5 +115,4 @@ def keyring_in_service(path: Path) -> iron.Keyring:
     """The keyring file's passwords as a site uses them: every id opens, the staged ones
     included, and the highest id of ``passwords`` seals, never a staged one."""
     passwords, staged = read_in_service(path)
-    sealing_id = max(passwords, key=int)
-    return iron.Keyring({**staged, **passwords}, sealing_id=sealing_id)
+    return iron.Keyring({**staged, **passwords}, sealing_id=iron_session.sealing_id(passwords))

@@ -289,9 +289,16 @@ def test_the_highest_integer_id_seals_and_every_id_unseals() -> None:
     assert new.split("*")[1] == "10"
     assert iron_session.open_data(old, keyring).password_id == "1"
     assert iron_session.unseal_data(new, keyring) == DATA
-    assert iron.seal(DATA, {1: OTHER, 2: PW}).split("*")[1] == "2"
     with pytest.raises(UnknownPasswordError, match="Cannot find password: 10"):
         iron_session.unseal_data(new, {1: OTHER})
+
+
+def test_a_raw_iron_keyring_seals_only_with_the_id_it_names() -> None:
+    # The highest id is iron-session's rule (iron_session.sealing_id), not Iron's.
+    with pytest.raises(PasswordError, match=r"^This keyring only opens: it has no sealing_id$"):
+        iron.seal(DATA, {1: OTHER, 2: PW})
+    sealed = iron.seal(DATA, Keyring({1: OTHER, 2: PW}, sealing_id=1))
+    assert iron.open_seal(sealed, {1: OTHER, 2: PW}).password_id == "1"
 
 
 @pytest.mark.parametrize(
@@ -334,7 +341,7 @@ def test_a_keyring_can_name_the_id_that_seals() -> None:
 def test_keyring_is_a_read_only_mapping_of_passwords() -> None:
     given = Password(PW, id="other")
     mixed: dict[Any, Password | str] = {1: given, "default": OTHER}
-    keyring = Keyring(mixed)
+    keyring = Keyring(mixed, sealing_id=1)
     assert list(keyring) == ["1", "default"]
     assert len(keyring) == 2
     assert keyring["1"] is given
@@ -351,7 +358,7 @@ def test_an_empty_id_is_looked_up_as_default() -> None:
         iron_session.unseal_data(raw, PW)
     with pytest.raises(PasswordError, match="integer id to seal with"):
         iron_session.seal_data(DATA, {"default": PW})
-    with pytest.raises(PasswordError, match="integer id to seal with"):
+    with pytest.raises(PasswordError, match="only opens"):
         iron.seal(DATA, {"k": PW})
 
 

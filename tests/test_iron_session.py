@@ -24,8 +24,14 @@ def test_a_plain_password_is_a_keyring_that_seals_with_id_1() -> None:
 
 
 def test_keyring_of_reads_every_password_option_shape() -> None:
-    keyring = Keyring({1: PW})
+    keyring = Keyring({1: PW, 2: OTHER}, sealing_id=1)
     assert iron_session.as_keyring(keyring) is keyring
+    opens_only = Keyring({"k": PW})
+    assert iron_session.as_keyring(opens_only) is opens_only
+    unnamed = Keyring({1: PW, 2: OTHER})
+    highest = iron_session.as_keyring(unnamed)
+    assert highest.sealing_id == "2"
+    assert highest["2"] is unnamed["2"]
     assert iron_session.as_keyring(PW)["1"].id == "1"
     assert iron_session.as_keyring(KEY32)["1"]._encryption.is_key
     assert iron_session.as_keyring(Password(PW, id="x")).sealing_id == "1"
@@ -34,6 +40,21 @@ def test_keyring_of_reads_every_password_option_shape() -> None:
     assert iron_session.as_keyring("x" * 20, min_length=16)["1"].id == "1"
     with pytest.raises(PasswordError, match=r"^Empty password$"):
         iron_session.as_keyring(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["1", "2", "10"], "10"),
+        (["10", "9"], "10"),
+        (["0"], "0"),
+        (["01", "default", "k", "2"], "2"),
+        (["01", "+1", "1.0", "default"], None),
+        ([], None),
+    ],
+)
+def test_the_highest_integer_id_seals(ids: list[str], expected: str | None) -> None:
+    assert iron_session.sealing_id(ids) == expected
 
 
 @pytest.mark.parametrize(

@@ -349,7 +349,8 @@ def test_min_length_16_applies_to_plain_string_passwords(node: NodeDriver, lib: 
     assert iron.unseal(sealed, {"default": SHORT}, options=options) == MESSAGE
     from_python = iron.seal(MESSAGE, SHORT, options=options)
     assert node.unseal(lib, from_python, SHORT, options=node_options) == MESSAGE
-    from_python = iron.seal(MESSAGE, {1: SHORT}, options=options)
+    short_keyring = iron.Keyring({1: SHORT}, sealing_id=1, min_length=16)
+    from_python = iron.seal(MESSAGE, short_keyring, options=options)
     assert node.unseal(lib, from_python, {"1": SHORT}, options=node_options) == MESSAGE
 
 
@@ -378,7 +379,8 @@ def test_rotation_node_to_python(node: NodeDriver, lib: str, seal_id: str, secre
 
 @pytest.mark.parametrize("lib", IRON_LIBS)
 def test_python_keyring_seals_with_highest_id(node: NodeDriver, lib: str) -> None:
-    sealed = iron.seal(MESSAGE, {1: OLD, 2: NEW, 10: OTHER})
+    # iron-session's rule (its keyring), in a raw seal that @hapi/iron reads
+    sealed = iron.seal(MESSAGE, iron_session.as_keyring({1: OLD, 2: NEW, 10: OTHER}))
     assert sealed.split("*")[1] == "10"
     assert node.unseal(lib, sealed, {"10": OTHER}) == MESSAGE
 
