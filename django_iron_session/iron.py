@@ -11,20 +11,19 @@ caller's own ``encode``/``decode`` functions may raise their own errors).
 from __future__ import annotations
 
 import binascii
-import hashlib
 import hmac
 import json
 import math
 import os
 import re
 import time
-from _json import make_encoder
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from django_iron_session import speedups
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -165,34 +164,10 @@ def _check_length(text_length: int | None, min_length: int) -> None:
         raise PasswordError(f"Password string too short (min {min_length} characters required)")
 
 
-#: RFC 2104's pads, as byte translation tables: a key XOR 0x36 (inner) and XOR 0x5C (outer)
-_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
-_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
-#: the block of SHA-1 and SHA-256 alike
-_HASH_BLOCK_BYTES = 64
-_SHA1_BYTES = 20
-# Iron derives keys with PBKDF2-HMAC-SHA1; HMAC does not rest on SHA-1's collision resistance.
-_sha1 = hashlib.sha1
-_sha256 = hashlib.sha256
-
-
-def _hmac_block_key(key: bytes, hash: Callable[[bytes], Any]) -> bytes:
-    """An HMAC key as RFC 2104 uses it: hashed if longer than a block, padded with zeros."""
-    if len(key) > _HASH_BLOCK_BYTES:
-        key = hash(key).digest()
-    return key.ljust(_HASH_BLOCK_BYTES, b"\0")
-
-
 class _Secret:
-    """One secret, encoded once: text stretched with PBKDF2, or a raw key.
+    """One secret, encoded once: text stretched with PBKDF2-HMAC-SHA1, or a raw key."""
 
-    Iron stretches with PBKDF2-HMAC-SHA1 and, by default, one iteration: each block of the
-    key is then HMAC(password, salt || INT(i)) (RFC 8018, section 5.2). The HMAC's states
-    keyed with the password are computed here, once, and copied for every block, instead of
-    keying a new HMAC for every derivation as ``hashlib.pbkdf2_hmac`` does. Same bytes out.
-    """
-
-    __slots__ = ("_inner", "_outer", "is_key", "material", "text_length")
+    __slots__ = ("_pbkdf2", "is_key", "material", "text_length")
 
     def __init__(self, secret: object, min_length: int) -> None:
         self.text_length: int | None = None
@@ -210,29 +185,13 @@ class _Secret:
         if not self.material:
             raise PasswordError("Empty password")
         _check_length(self.text_length, min_length)
-        key = _hmac_block_key(self.material, _sha1)
-        self._inner = _sha1(key.translate(_INNER_PAD))
-        self._outer = _sha1(key.translate(_OUTER_PAD))
+        self._pbkdf2 = speedups.PBKDF2HMACSHA1(self.material)
 
     def key(self, salt: str, iterations: int, length: int) -> bytes:
         if self.is_key:
             return self.material
         # Iron's salt is the hex *text* in the token, not the bytes it spells.
-        if iterations != 1 or length > 2 * _SHA1_BYTES:
-            return hashlib.pbkdf2_hmac("sha1", self.material, salt.encode(), iterations, length)
-        # Iron's keys (16 or 32 bytes) take one or two blocks, INT(1) and INT(2).
-        salted = self._inner.copy()
-        salted.update(salt.encode())
-        first = salted.copy()
-        first.update(b"\0\0\0\1")
-        block = self._outer.copy()
-        block.update(first.digest())
-        if length <= _SHA1_BYTES:
-            return block.digest()[:length]
-        salted.update(b"\0\0\0\2")
-        second = self._outer.copy()
-        second.update(salted.digest())
-        return (block.digest() + second.digest())[:length]
+        return self._pbkdf2.derive(salt.encode(), iterations, length)
 
 
 class Password:
@@ -426,45 +385,14 @@ def _b64decode(text: str) -> bytes:
         raise InvalidSealError("Invalid base64 length") from None
 
 
-# Built once: json.dumps/loads with options build a new coder on every call, and so does
-# JSONEncoder.encode, its C encoder: that one is built here once too. It keeps no record of
-# the containers it is in (a dict that one encoder shared by threads cannot own), so a
-# cycle fails as any too deeply nested data does, with a RecursionError.
-_encode_json_chunks = make_encoder(
-    None, json.JSONEncoder().default, encode_basestring, None, ":", ",", False, False, False
-)
-
-
-def _encode_json(data: Any) -> str:
-    return "".join(_encode_json_chunks(data, 0))
-
-
+#: for text with lone surrogates, which UTF-8 cannot hold
 _encode_json_ascii = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-_json_decoder = json.JSONDecoder(parse_constant=_reject_constant)
-# The decoder's own C scanner, which the stubs leave undeclared.
-_scan_json: Callable[[str, int], tuple[Any, int]] = _json_decoder.scan_once  # type: ignore[attr-defined]
-
-
-def _decode_json(text: str) -> Any:
-    # Sealers write no whitespace around the value: the scanner alone then reads it all,
-    # without decode()'s two whitespace matches. Anything else is left to decode().
-    try:
-        data, end = _scan_json(text, 0)
-    except StopIteration:  # no value at the start: whitespace, or nothing
-        return _json_decoder.decode(text)
-    return data if end == len(text) else _json_decoder.decode(text)
 
 
 def serialize(data: Any) -> bytes:
     """The JSON bytes a seal holds: compact, UTF-8, no NaN or Infinity (as Node writes)."""
     try:
-        text = _encode_json(data)
+        text = speedups.encode_json(data)
     except (TypeError, ValueError, RecursionError) as error:
         raise IronError(f"Data is not JSON serializable: {error}") from None
     try:
@@ -477,7 +405,7 @@ def serialize(data: Any) -> bytes:
 def deserialize(plaintext: bytes) -> Any:
     """The data of ``serialize``'s bytes; ``InvalidSealError`` for anything but JSON."""
     try:
-        return _decode_json(plaintext.decode())
+        return speedups.decode_json(plaintext.decode())
     except (ValueError, RecursionError):
         raise InvalidSealError("Failed parsing sealed object JSON") from None
 
@@ -514,13 +442,8 @@ def _decrypt(cipher: Cipher[modes.CBC | modes.CTR], ciphertext: bytes, algorithm
 
 
 def _hmac(key: bytes, mac_base: str) -> str:
-    """The seal's MAC: HMAC-SHA256 (RFC 2104) over hashlib's SHA-256, base64url. The same
-    bytes as ``hmac.digest``, whose one-shot OpenSSL HMAC looks the MAC and the hash up by
-    name on every call: in a busy process, where those tables have left the CPU's caches,
-    that costs microseconds."""
-    key = _hmac_block_key(key, _sha256)
-    inner = _sha256(key.translate(_INNER_PAD) + mac_base.encode()).digest()
-    return _b64encode(_sha256(key.translate(_OUTER_PAD) + inner).digest())
+    """The seal's MAC: HMAC-SHA256, base64url."""
+    return _b64encode(speedups.hmac_sha256(key, mac_base.encode()))
 
 
 def _seal_from_parts(

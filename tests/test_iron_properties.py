@@ -18,6 +18,9 @@ from django_iron_session import iron, iron_session
 from django_iron_session.iron import IronError, Options, Password
 from testing.constants import KEY32, PW, T0
 
+# Every test twice: on CPython's _json entry points, and as on a Python without them.
+pytestmark = pytest.mark.usefixtures("json_path")
+
 json_values = st.recursive(
     st.none()
     | st.booleans()
