@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# Run as a script from the repository root: testing/ is next to benchmarks/.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import cryptography
 import django
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -285,6 +288,48 @@ def breakdown(seconds: float, samples: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+SHIPPED = "as shipped"
+SHIPPED_AGAIN = "as shipped, measured again (the noise)"
+
+
+def library_call_figures(seconds: float, samples: int) -> dict[str, dict[str, float]]:
+    """Operations per second of seal_data and unseal_data (typical session) as shipped and
+    with each routine of speedups.py replaced by its library call, taking turns."""
+    from testing.library_calls import LIBRARY_CALLS, library_calls
+
+    keyring = iron_session.as_keyring(PASSWORD)
+    sealed = iron_session.seal_data(TYPICAL, keyring, ttl=TTL)
+    operations: dict[str, Callable[[], object]] = {
+        "seal": lambda: iron_session.seal_data(TYPICAL, keyring, ttl=TTL),
+        "unseal": lambda: iron_session.unseal_data(sealed, keyring),
+    }
+    variants = {
+        SHIPPED: (),
+        SHIPPED_AGAIN: (),
+        **{routine: (routine,) for routine in LIBRARY_CALLS},
+        "every routine by its library call": tuple(LIBRARY_CALLS),
+    }
+    best = {variant: dict.fromkeys(operations, 0.0) for variant in variants}
+    for _ in range(samples):
+        for variant, routines in variants.items():
+            with library_calls(*routines):
+                for operation, call in operations.items():
+                    speed = ops_per_second(call, seconds)
+                    best[variant][operation] = max(best[variant][operation], speed)
+    return best
+
+
+def print_library_calls(figures: dict[str, dict[str, float]]) -> None:
+    print("\ntypical session, µs: each routine of speedups.py replaced by its library call")
+    print(f"{'':52} {'seal':>7} {'unseal':>7}   as shipped / this (seal, unseal)")
+    shipped = figures[SHIPPED]
+    for variant, ops in figures.items():
+        print(
+            f"{variant:52} {1e6 / ops['seal']:7.2f} {1e6 / ops['unseal']:7.2f}"
+            f"   {shipped['seal'] / ops['seal']:5.3f}x {shipped['unseal'] / ops['unseal']:5.3f}x"
+        )
+
+
 def print_table(payload: str, size: int, results: dict[str, dict[str, float]]) -> None:
     print(f"\n{payload} session ({size} bytes of JSON)")
     print(
@@ -345,11 +390,20 @@ def print_breakdown(rows: list[tuple[str, float, float]], ours: dict[str, float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter samples, rougher figures")
+    parser.add_argument(
+        "--library-calls",
+        action="store_true",
+        help="only seal_data/unseal_data with each routine of speedups.py and its library call",
+    )
     arguments = parser.parse_args()
     seconds, samples = (0.05, 3) if arguments.quick else (0.15, 5)
 
     settings.configure(SECRET_KEY=os.urandom(32).hex())
     django.setup()
+    if arguments.library_calls:
+        print(f"Python {sys.version.split()[0]}; best of {samples} samples, CPU time")
+        print_library_calls(library_call_figures(seconds, samples * 2))
+        return
     answer = node_results(seconds * 2, max(2, samples // 2))
     versions, node, node_wall = answer["versions"], answer["results"], answer["wall"]
     print(

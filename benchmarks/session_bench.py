@@ -452,6 +452,83 @@ def compress_candidates() -> tuple[
     return candidates, settings_for, lengths
 
 
+LIBRARY_CASES = [
+    ("read+write", "iron, warm"),
+    ("read+write", "iron, cold"),
+    ("read only", "iron, cold"),
+]
+SHIPPED = "as shipped"
+SHIPPED_AGAIN = "as shipped, measured again (the noise)"
+ALL_LIBRARY = "every routine by its library call"
+
+
+def library_call_variants() -> dict[str, tuple[str, ...]]:
+    """The package as shipped (twice), with each routine of ``speedups.py`` replaced by its
+    library call, and with all of them replaced."""
+    from testing.library_calls import LIBRARY_CALLS
+
+    return {
+        SHIPPED: (),
+        SHIPPED_AGAIN: (),
+        **{routine: (routine,) for routine in LIBRARY_CALLS},
+        ALL_LIBRARY: tuple(LIBRARY_CALLS),
+    }
+
+
+def measure_library_calls(
+    seconds: float, rounds: int, clock: Clock
+) -> dict[tuple[str, str, str], float]:
+    """Median µs per whole request (typical session) of each case of ``LIBRARY_CASES`` for
+    each variant of ``library_call_variants``.
+
+    A case's variants take turns, in an order rotated every round, each after a few
+    requests not timed: the first request after another case's runs other code, and the
+    candidate that always came first would pay for it.
+    """
+    from testing.library_calls import library_calls
+
+    data = TYPICAL_SESSION
+    cold_cookies = unseen_cookies(data)
+    variants = library_call_variants()
+    browsers: dict[tuple[str, str, str], Callable[[], object]] = {}
+    for view, name in LIBRARY_CASES:
+        unseen = cold_cookies if name == "iron, cold" else None
+        for variant in variants:
+            browser = Browser(handler_for(name), VIEWS[view], first_cookie(IRON, data), unseen)
+            browsers[(view, name, variant)] = browser.request
+    forget_cookies()
+    samples: dict[tuple[str, str, str], list[float]] = {key: [] for key in browsers}
+    names = list(variants)
+    for turn in range(rounds):
+        for view, name in LIBRARY_CASES:
+            for variant in names[turn % len(names) :] + names[: turn % len(names)]:
+                request = browsers[(view, name, variant)]
+                forget_cookies()  # a cold candidate then meets no cookie another one opened
+                with library_calls(*variants[variant]):
+                    for _ in range(BATCH):
+                        request()
+                    samples[(view, name, variant)].append(micros_per_call(request, seconds, clock))
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def library_call_table(figures: dict[tuple[str, str, str], float]) -> Iterator[str]:
+    yield (
+        "whole request (WSGI), typical session, µs: each routine of speedups.py replaced by"
+        " its library call; + is what the routine saves"
+    )
+    for view, name in LIBRARY_CASES:
+        shipped = figures[(view, name, SHIPPED)]
+        yield f"{view}, {name}: {shipped:.1f} µs as shipped"
+        for variant in library_call_variants():
+            if variant == SHIPPED:
+                continue
+            micros = figures[(view, name, variant)]
+            yield (
+                f"  {variant:52} {micros:7.1f}  {micros - shipped:+6.1f} µs"
+                f"  {(micros / shipped - 1) * 100:+5.1f}%"
+            )
+
+
 # ---- the report -------------------------------------------------------------------------
 
 
@@ -566,8 +643,20 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     parser.add_argument("--wall", action="store_true", help="wall-clock time, not CPU time")
     parser.add_argument("--no-node", action="store_true", help="leave @hapi/iron out")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--library-calls",
+        action="store_true",
+        help="only whole requests with each routine of speedups.py and with its library call",
+    )
     args = parser.parse_args(argv)
     clock = Clock(args.wall)
+    if args.library_calls:
+        configure()
+        out(f"Python {sys.version.split()[0]}, Django {django.get_version()}; {clock.name}")
+        out(f"median of {args.rounds} interleaved rounds of {args.seconds} s")
+        for line in library_call_table(measure_library_calls(args.seconds, args.rounds, clock)):
+            out(line)
+        return
     with redis_if_available() as redis:
         configure(redis)
         figures, lengths = measure(args.seconds, args.rounds, clock)
