@@ -10,6 +10,7 @@ caller's own ``encode``/``decode`` functions may raise their own errors).
 
 from __future__ import annotations
 
+import base64
 import binascii
 import hmac
 import json
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard
 
+from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from django_iron_session import speedups
@@ -365,47 +367,53 @@ def _expiration(ttl: float, now: float | None, options: Options) -> str:
     return str(_now_ms(now, options) + ttl_ms) if ttl else ""
 
 
-_TO_BASE64URL = bytes.maketrans(b"+/", b"-_")
-_FROM_BASE64URL = bytes.maketrans(b"-_", b"+/")
 _BASE64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _b64encode(raw: bytes) -> str:
-    return binascii.b2a_base64(raw, newline=False).translate(_TO_BASE64URL).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _b64decode(text: str) -> bytes:
     encoded = text.encode()
+    # urlsafe_b64decode skips what is not base64; Iron refuses it.
     if encoded.translate(None, _BASE64URL_ALPHABET):
         raise InvalidSealError("Invalid character")
     try:
         # Padding beyond what is missing is ignored.
-        return binascii.a2b_base64(encoded.translate(_FROM_BASE64URL) + b"==")
+        return base64.urlsafe_b64decode(encoded + b"==")
     except binascii.Error:
         raise InvalidSealError("Invalid base64 length") from None
 
 
-#: for text with lone surrogates, which UTF-8 cannot hold
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+#: compact, non-ASCII kept, no NaN or Infinity: what Node's JSON.stringify writes
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+#: for text with lone surrogates, which UTF-8 cannot hold: escaped, as JSON.stringify does
 _encode_json_ascii = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+#: JSON.parse's JSON: NaN and Infinity are not in it
+_decode_json = json.JSONDecoder(parse_constant=_reject_constant).decode
 
 
 def serialize(data: Any) -> bytes:
     """The JSON bytes a seal holds: compact, UTF-8, no NaN or Infinity (as Node writes)."""
     try:
-        text = speedups.encode_json(data)
+        text = _encode_json(data)
     except (TypeError, ValueError, RecursionError) as error:
         raise IronError(f"Data is not JSON serializable: {error}") from None
     try:
         return text.encode()
     except UnicodeEncodeError:
-        # Lone surrogates: escape them, as JSON.stringify does, so the bytes stay UTF-8.
         return _encode_json_ascii(data).encode()
 
 
 def deserialize(plaintext: bytes) -> Any:
     """The data of ``serialize``'s bytes; ``InvalidSealError`` for anything but JSON."""
     try:
-        return speedups.decode_json(plaintext.decode())
+        return _decode_json(plaintext.decode())
     except (ValueError, RecursionError):
         raise InvalidSealError("Failed parsing sealed object JSON") from None
 
@@ -417,13 +425,10 @@ def _cipher(key: bytes, iv: bytes, algorithm: str) -> Cipher[modes.CBC | modes.C
     return Cipher(algorithms.AES(key), mode)
 
 
-#: PKCS#7 padding by length: n bytes of value n
-_PADDING = [bytes((length,)) * length for length in range(17)]
-
-
 def _encrypt(cipher: Cipher[modes.CBC | modes.CTR], plaintext: bytes, algorithm: str) -> bytes:
     if algorithm == "aes-256-cbc":
-        plaintext += _PADDING[16 - len(plaintext) % 16]
+        padder = padding.PKCS7(algorithms.AES.block_size).padder()
+        plaintext = padder.update(plaintext) + padder.finalize()
     encryptor = cipher.encryptor()
     return encryptor.update(plaintext) + encryptor.finalize()
 
@@ -435,10 +440,11 @@ def _decrypt(cipher: Cipher[modes.CBC | modes.CTR], ciphertext: bytes, algorithm
     if not ciphertext or len(ciphertext) % 16:
         raise InvalidSealError("Bad decrypt")
     padded = decryptor.update(ciphertext) + decryptor.finalize()
-    pad = padded[-1]
-    if not 1 <= pad <= 16 or not padded.endswith(_PADDING[pad]):
-        raise InvalidSealError("Bad decrypt")
-    return padded[:-pad]
+    unpadder = padding.PKCS7(algorithms.AES.block_size).unpadder()
+    try:
+        return unpadder.update(padded) + unpadder.finalize()
+    except ValueError:
+        raise InvalidSealError("Bad decrypt") from None
 
 
 def _hmac(key: bytes, mac_base: str) -> str:

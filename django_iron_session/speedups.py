@@ -12,14 +12,12 @@ Usable without Django, like ``iron.py``, the one module that calls these.
 from __future__ import annotations
 
 import hashlib
-import json
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["PBKDF2HMACSHA1", "decode_json", "encode_json", "hmac_sha256", "json_coders"]
+__all__ = ["PBKDF2HMACSHA1", "hmac_sha256"]
 
 #: RFC 2104's pads, as byte translation tables: a key XOR 0x36 (inner) and XOR 0x5C (outer)
 _INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
@@ -85,71 +83,3 @@ class PBKDF2HMACSHA1:
         second = self._outer.copy()
         second.update(salted.digest())
         return (block.digest() + second.digest())[:length]
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-#: compact, non-ASCII kept, no NaN or Infinity: what Node's JSON.stringify writes
-_json_encoder = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
-)
-#: JSON.parse's JSON: NaN and Infinity are not in it
-_json_decoder = json.JSONDecoder(parse_constant=_reject_constant)
-#: a value with all that the coders must agree on, to try a private path with
-_PROBE: Any = {'a\u2028é\U0001f600"\\\n': [1, -2.5, 1e300, None, True, False, "", {}, []]}
-
-
-def json_coders(*, private: bool = True) -> tuple[Callable[[Any], str], Callable[[str], Any]]:
-    """JSON encode and decode functions that equal ``json``'s public ones, with
-    ``private``, those built on CPython's ``_json`` entry points where they exist and give
-    the same results (another Python, or a future CPython, gets the public ones).
-
-    The encoder is ``_json.make_encoder``, built once: ``JSONEncoder.encode`` builds it
-    anew on every call. It keeps no record of the containers it is in (a dict that one
-    encoder shared by threads cannot own), so a cycle fails as any too deeply nested data
-    does, with a ``RecursionError``, as the public encoder without ``check_circular`` does.
-    The decoder calls the decoder's scanner alone when the text has no whitespace around
-    the value, as sealers write it, without ``decode()``'s two whitespace matches.
-    """
-    public: tuple[Callable[[Any], str], Callable[[str], Any]] = (
-        _json_encoder.encode,
-        _json_decoder.decode,
-    )
-    if not private:
-        return public
-    try:
-        coders = _private_json_coders()
-        same = coders[0](_PROBE) == public[0](_PROBE) and coders[1](public[0](_PROBE)) == _PROBE
-    except Exception:  # whatever a private entry point does wrong, it is not to be used
-        return public
-    return coders if same else public
-
-
-def _private_json_coders() -> tuple[Callable[[Any], str], Callable[[str], Any]]:
-    from _json import make_encoder  # type: ignore[import-not-found,unused-ignore]
-
-    chunks = make_encoder(
-        None, _json_encoder.default, encode_basestring, None, ":", ",", False, False, False
-    )
-    # The decoder's own scanner, which the stubs leave undeclared.
-    scan: Callable[[str, int], tuple[Any, int]] = _json_decoder.scan_once  # type: ignore[attr-defined]
-    decode = _json_decoder.decode
-
-    def encode_json(data: Any) -> str:
-        return "".join(chunks(data, 0))
-
-    def decode_json(text: str) -> Any:
-        try:
-            data, end = scan(text, 0)
-        except StopIteration:  # no value at the start: whitespace, or nothing
-            return decode(text)
-        return data if end == len(text) else decode(text)
-
-    return encode_json, decode_json
-
-
-#: ``json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode``
-#: and ``json.JSONDecoder(parse_constant=...).decode`` refusing NaN and Infinity
-encode_json, decode_json = json_coders()

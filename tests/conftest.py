@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-from django_iron_session import iron, iron_session, known_cookies, refusals, speedups
+from django_iron_session import iron, iron_session, known_cookies, refusals
 from django_iron_session.conf import get_config
 from testing import components
 from tests.helpers import Clock
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -86,20 +82,3 @@ def log_everything(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture
     """caplog down to DEBUG for this package (Django's own loggers keep their levels)."""
     caplog.set_level("DEBUG", logger="django_iron_session")
     return caplog
-
-
-@pytest.fixture(scope="module", params=["_json", "without _json"])
-def json_path(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The module's tests on CPython's private ``_json`` entry points, then again with the
-    JSON functions chosen as on a Python that lacks them."""
-    if request.param == "_json":
-        yield
-        return
-    with pytest.MonkeyPatch.context() as missing:
-        missing.setitem(sys.modules, "_json", None)
-        encode, decode = speedups.json_coders()
-    assert (encode, decode) == speedups.json_coders(private=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(speedups, "encode_json", encode)
-        patch.setattr(speedups, "decode_json", decode)
-        yield

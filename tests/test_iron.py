@@ -31,9 +31,6 @@ from django_iron_session.iron import (
 from testing.constants import FORMAT_EXAMPLE, HMAC_KEY, KEY16, KEY32, OTHER, PW, T0, VECTORS
 from testing.forging import b64url, edit, forge
 
-# Every test twice: on CPython's _json entry points, and as on a Python without them.
-pytestmark = pytest.mark.usefixtures("json_path")
-
 DATA = {"user": {"id": 1, "name": "Zoë 🔑"}, "roles": ["a", "b"], "n": None, "ok": True}
 
 

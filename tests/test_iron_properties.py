@@ -6,8 +6,6 @@ fields swapped, fields re-ordered) raises an IronError and nothing else, and nev
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 import pytest
@@ -17,9 +15,6 @@ from hypothesis import strategies as st
 from django_iron_session import iron, iron_session
 from django_iron_session.iron import IronError, Options, Password
 from testing.constants import KEY32, PW, T0
-
-# Every test twice: on CPython's _json entry points, and as on a Python without them.
-pytestmark = pytest.mark.usefixtures("json_path")
 
 json_values = st.recursive(
     st.none()
@@ -122,29 +117,3 @@ def test_every_reordering_of_the_fields_is_refused(
 def test_the_seals_changed_above_open(sealed: str, password: Any, options: Options) -> None:
     for opener in (iron.unseal, iron_session.unseal_data):
         assert opener(sealed, password, now=T0, options=options)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(min_size=iron.MIN_PASSWORD_LENGTH, max_size=120),
-    st.text(max_size=150),
-    st.integers(min_value=1, max_value=3),
-    st.sampled_from([1, 16, 20, 21, 32, 40, 41]),
-)
-def test_key_derivation_is_pbkdf2_hmac_sha1(
-    secret: str, salt: str, iterations: int, length: int
-) -> None:
-    # The password's HMAC state is keyed once and copied per block (long passwords are
-    # hashed first, as HMAC does): the bytes must be hashlib's, whatever the lengths.
-    password = Password(secret)
-    expected = hashlib.pbkdf2_hmac("sha1", iron._utf8(secret), salt.encode(), iterations, length)
-    assert password._integrity.key(salt, iterations, length) == expected
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=200), st.text(max_size=1000))
-def test_the_mac_is_hmac_sha256(key: bytes, mac_base: str) -> None:
-    # Built from hashlib's SHA-256 (keys longer than a block are hashed first, as HMAC does):
-    # the bytes must be hmac's, whatever the lengths.
-    expected = hmac.digest(key, mac_base.encode(), "sha256")
-    assert iron._hmac(key, mac_base) == iron._b64encode(expected)
