@@ -34,7 +34,11 @@ export function password() {
         const keyring = JSON.parse(readFileSync(env.IRON_SESSION_KEYRING_FILE, "utf8"));
         return passwordMap(keyring.passwords);
     }
-    const value = env.IRON_SESSION_PASSWORD ?? "";
+    const value = env.IRON_SESSION_PASSWORD;
+    if (!value) {
+        // Without this, iron-session fails with a bare "Empty password" or "Missing password".
+        throw new Error("set IRON_SESSION_PASSWORD or IRON_SESSION_KEYRING_FILE to the Django site's password");
+    }
     return value.trimStart().startsWith("{") ? passwordMap(JSON.parse(value)) : value;
 }
 // As Django reads SESSION_COOKIE_SECURE and SESSION_COOKIE_SAMESITE (False: no attribute).

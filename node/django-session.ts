@@ -59,7 +59,13 @@ export function password(): Password {
     };
     return passwordMap(keyring.passwords);
   }
-  const value = env.IRON_SESSION_PASSWORD ?? "";
+  const value = env.IRON_SESSION_PASSWORD;
+  if (!value) {
+    // Without this, iron-session fails with a bare "Empty password" or "Missing password".
+    throw new Error(
+      "set IRON_SESSION_PASSWORD or IRON_SESSION_KEYRING_FILE to the Django site's password",
+    );
+  }
   return value.trimStart().startsWith("{") ? passwordMap(JSON.parse(value)) : value;
 }
 

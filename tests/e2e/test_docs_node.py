@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import textwrap
 
+import pytest
+
+from testing.components import require_executable
 from testing.paths import NODE_APP, REPO_DIR
-from tests.e2e.nextjs_app import HELPER, NEXTJS_DIR
+from tests.e2e.nextjs_app import HELPER, HELPER_JS, NEXTJS_DIR
 
 NODE_PAGE = REPO_DIR / "docs" / "nextjs.rst"
 
@@ -51,3 +56,29 @@ def test_the_node_example_is_what_the_node_app_does() -> None:
         assert call in node_app
     for name in imported[1].split(", "):
         assert re.search(rf"^export (async )?function {name}\(", helper, re.M), name
+
+
+@pytest.mark.interop
+def test_without_a_password_the_helper_says_which_variables_to_set() -> None:
+    node = require_executable("node")
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"IRON_SESSION_PASSWORD", "IRON_SESSION_KEYRING_FILE"}
+    }
+    script = f"(await import({str(HELPER_JS)!r})).sessionOptions()"
+
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_DIR,
+        timeout=60,
+    )
+
+    message = "set IRON_SESSION_PASSWORD or IRON_SESSION_KEYRING_FILE to the Django site's password"
+    assert result.returncode != 0
+    assert f"Error: {message}" in result.stderr
+    assert message in " ".join(NODE_PAGE.read_text(encoding="utf-8").split())
