@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,13 +26,17 @@ from tests.e2e.nextjs_app import (
     NEXTJS_DIR,
     NextInstall,
     build,
+    members_after_a_django_log_in,
     run_node,
+    save_with_the_server_action,
     start,
     type_check_with_other_iron_session,
+    wait_for_text,
+    with_servers,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from testing.servers import ServerProcess
@@ -40,15 +44,7 @@ if TYPE_CHECKING:
 
 # Two builds of a minute or two each on a busy 2-core machine, in the first test of each.
 BUILD_TIMEOUT = 900
-Test = TypeVar("Test", bound="Callable[..., Any]")
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(BUILD_TIMEOUT)]
-WAIT_TIMEOUT = 15.0
-
-
-def with_servers(test: Test) -> Test:
-    """Marks a test that starts testproject and the Next app and drives chromium."""
-    marked: Test = pytest.mark.browser(pytest.mark.server(test))
-    return marked
 
 
 @pytest.fixture(scope="session", params=INSTALLS, ids=lambda install: install.name)
@@ -69,15 +65,6 @@ def next_app(
     """``next start`` with testproject's environment: same keyring file, same cookie settings."""
     with start(next_build[0], site_env, tmp_path / "next.log") as server:
         yield server
-
-
-def wait_for_text(browser: Browser, element_id: str, expected: str) -> None:
-    """For a page that updates itself (a server action) rather than loading a new one."""
-    deadline = time.monotonic() + WAIT_TIMEOUT
-    while browser.text(element_id) != expected:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"#{element_id} is {browser.text(element_id)!r}, not {expected!r}")
-        time.sleep(0.05)
 
 
 def test_next_build_type_checks_the_app_and_the_helper_strictly(
@@ -124,7 +111,7 @@ def test_a_page_reads_the_django_session_and_a_route_handler_writes_it(
     assert browser.text("user-id") == user_id
     assert browser.text("counter") == "1"
     browser.fill_and_submit(f"{next_app.base_url}/", {"note": "route handler"}, "save")
-    assert browser.text("next-note") == "route handler"
+    wait_for_text(browser, "member-note", "route handler")
 
     assert browser.user_id(site.base_url) == user_id
     assert browser.session_data(site.base_url)["next_note"] == "route handler"
@@ -138,9 +125,7 @@ def test_a_server_action_writes_the_session(
     user_id = browser.user_id(site.base_url)
 
     browser.open(f"{next_app.base_url}/")
-    browser.driver.find_element("name", "action-note").send_keys("server action")
-    browser.driver.find_element("id", "save-action").click()
-    wait_for_text(browser, "next-note", "server action")
+    save_with_the_server_action(browser, "server action", shown_in="next-note")
 
     assert browser.user_id(site.base_url) == user_id
     assert browser.session_data(site.base_url)["next_note"] == "server action"
@@ -154,7 +139,7 @@ def test_a_next_save_keeps_the_lifetime_django_set_with_set_expiry(
     browser.set_expiry(site.base_url, 300)
 
     browser.fill_and_submit(f"{next_app.base_url}/", {"note": "short-lived"}, "save")
-    assert browser.text("next-note") == "short-lived"
+    wait_for_text(browser, "member-note", "short-lived")
 
     cookie = browser.session_cookie()
     assert cookie is not None
@@ -181,11 +166,19 @@ def test_the_proxy_reads_the_session_on_the_node_runtime(
     site: ServerProcess, next_app: ServerProcess, browser: Browser
 ) -> None:
     # Next 16's proxy.ts, Next 15's middleware.ts with runtime "nodejs": 401 without a log-in.
-    browser.open(f"{next_app.base_url}/members")
-    assert browser.page_text() == "Log in first."
-
-    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
-    user_id = browser.user_id(site.base_url)
-    browser.open(f"{next_app.base_url}/members")
+    user_id = members_after_a_django_log_in(browser, site.base_url, next_app.base_url)
 
     assert browser.text("member-id") == user_id
+
+
+@with_servers
+def test_a_log_out_on_next_logs_out_of_django(
+    site: ServerProcess, next_app: ServerProcess, browser: Browser
+) -> None:
+    browser.log_in(site.base_url, USERNAME, USER_PASSWORD)
+    browser.open(f"{next_app.base_url}/members")
+
+    browser.click("log-out")
+
+    assert browser.session_cookie() is None
+    assert browser.user_id(site.base_url) is None

@@ -1,6 +1,6 @@
 // A server component: it reads the session (it could not save it: pages cannot set cookies).
-import { appSession } from "../lib/app-session";
-import { saveNote } from "./actions";
+import { appSession } from "@/lib/app-session";
+import { saveNote } from "@/app/actions";
 
 export default async function Home() {
   const session = await appSession();

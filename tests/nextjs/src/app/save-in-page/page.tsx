@@ -1,6 +1,6 @@
 // Shows what happens when a page tries to save the session: Next refuses.
-import { saveHonouringDjangoExpiry } from "../../lib/django-session";
-import { appSession } from "../../lib/app-session";
+import { saveHonouringDjangoExpiry } from "@/lib/django-session";
+import { appSession } from "@/lib/app-session";
 
 export default async function SaveInPage() {
   const session = await appSession();

@@ -1,4 +1,4 @@
-import { appSession } from "../../lib/app-session";
+import { appSession } from "@/lib/app-session";
 
 // What this app reads from the cookie, for the tests.
 export async function GET(): Promise<Response> {
