@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the end-to-end and interop tests need besides Python: Debian's chromium and its
-# chromedriver, redis-server, Node.js, and the npm packages of tests/interop and tests/nextjs.
+# chromedriver, redis-server, Node.js, and the npm packages of tests/interop and tests/nextjs
+# (the Next.js app's two installs, and the create-next-app the tests make an app with).
 # Installs missing Debian packages when run as root; otherwise says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +25,5 @@ if ((${#missing[@]})); then
     fi
 fi
 
-scripts/setup-node-packages.sh tests/interop tests/nextjs/next15 tests/nextjs/next16
+scripts/setup-node-packages.sh tests/interop tests/nextjs/next15 tests/nextjs/next16 \
+    tests/nextjs/create-next-app

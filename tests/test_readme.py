@@ -50,9 +50,10 @@ def npm_packages_installed(directory: str) -> int:
 
 def test_the_npm_packages_make_test_installs_are_counted_right() -> None:
     setup = (REPO_DIR / "scripts" / "setup-test-services.sh").read_text(encoding="utf-8")
-    (line,) = [line for line in setup.splitlines() if line.startswith("scripts/setup-node")]
+    commands = setup.replace("\\\n", " ").splitlines()
+    (line,) = [line for line in commands if line.startswith("scripts/setup-node")]
     directories = line.split()[1:]
-    said = re.search(r"about (\d+) on Linux x86-64", README)
+    said = re.search(r"about (\d+)\s+on\s+Linux\s+x86-64", README)
 
     assert said is not None
     for directory in directories:

@@ -145,6 +145,7 @@ NOT_PASSWORDS = {
     "development-only-secret-key-DO-NOT-USE",  # SECRET_KEYs
     "benchmark-only-secret-key-that-is-long-enough-for-django-checks",
     "Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!Xy7!",  # W015's example
+    "django-iron-session-create-next-app",  # an npm package's name
 }
 SHIPPED = ("tests", "testing", "benchmarks", "testproject", "docs", "node")
 
