@@ -60,6 +60,10 @@ def setup(app: Any) -> None:
     # ".. setting:: NAME" gives an IRON_SESSION key its anchor and index entry, and
     # :setting:`NAME` links to it, as in Django's own documentation.
     app.add_crossref_type("setting", "setting", indextemplate="pair: %s; setting")
+    # Likewise ".. check:: E001" and :check:`E001` for the system checks, and
+    # ".. django-admin:: NAME" and :djadmin:`NAME` for the management commands.
+    app.add_crossref_type("check", "check", indextemplate="pair: %s; system check")
+    app.add_crossref_type("django-admin", "djadmin", indextemplate="pair: %s; command")
 
 
 doctest_global_setup = """

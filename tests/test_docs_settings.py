@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import django.conf.global_settings
 import pytest
 from django.contrib.auth.models import User
 
+import django_iron_session
 from django_iron_session.backend import SessionStore
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.iron import IronError
@@ -61,11 +63,11 @@ def test_each_default_is_the_codes(name: str) -> None:
 @pytest.mark.parametrize("name", list(DEFAULTS))
 def test_the_checks_named_exist_and_include_the_value_check(name: str) -> None:
     checks = field(sections()[name], "Checks")
-    ids = re.findall(r"``([EW]\d{3})``", checks)
+    ids = re.findall(r":check:`([EW]\d{3})`", checks)
 
     assert ids, name
     for check_id in ids:
-        assert f"\n``{check_id}``\n" in CHECKS_PAGE, check_id
+        assert f"\n.. check:: {check_id}\n\n``{check_id}``\n" in CHECKS_PAGE, check_id
     if name in VALUE_RULES:
         assert "E006" in ids, name
 
@@ -113,3 +115,36 @@ def test_the_fixes_the_installation_page_gives_round_trip() -> None:
     assert reopened["user_id"] == 42
     assert "moment.isoformat()" in INSTALLATION_PAGE
     assert ".pk" in INSTALLATION_PAGE
+
+
+DOCS_PAGES = {
+    path.name: path.read_text(encoding="utf-8") for path in (REPO_DIR / "docs").glob("*.rst")
+}
+# The installed package's files: under `make dist` the sdist's tests run without the sources.
+PACKAGE_SOURCE = "\n".join(
+    path.read_text(encoding="utf-8")
+    for path in Path(django_iron_session.__file__).resolve().parent.rglob("*.py")
+)
+
+
+def test_every_check_the_package_has_is_a_target_of_the_checks_page() -> None:
+    in_code = set(re.findall(r"""["'.]([EW]\d{3})["']""", PACKAGE_SOURCE))
+    targets = set(re.findall(r"^\.\. check:: ([EW]\d{3})$", CHECKS_PAGE, re.MULTILINE))
+
+    assert len(in_code) > 20
+    assert targets == in_code
+
+
+@pytest.mark.parametrize(
+    ("role", "directive"),
+    [("check", "check"), ("setting", "setting"), ("djadmin", "django-admin")],
+)
+def test_every_cross_reference_names_a_target(role: str, directive: str) -> None:
+    # Sphinx leaves a reference to a missing target of these types as plain text, without a
+    # warning: -W would not catch it.
+    text = "\n".join(DOCS_PAGES.values())
+    targets = set(re.findall(rf"^\.\. {directive}:: (\S+)$", text, re.MULTILINE))
+    references = set(re.findall(rf":{role}:`([^`<]+)`", text))
+
+    assert references
+    assert references <= targets
