@@ -19,9 +19,7 @@ from __future__ import annotations
 import enum
 import logging
 import math
-import secrets
 import time
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import SESSION_KEY as USER_ID_KEY
@@ -29,7 +27,15 @@ from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 
 from django_iron_session.conf import Config, get_config
-from django_iron_session.iron import is_int
+from django_iron_session.session_cookie import (
+    CHECKED_KEY,
+    CREATED_KEY,
+    SID_KEY,
+    Lineage,
+    new_lineage,
+    split,
+    us,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -38,17 +44,21 @@ if TYPE_CHECKING:
     from django_iron_session.backend import SessionStore
 
 __all__ = [
+    "CHECKED_KEY",
+    "CREATED_KEY",
+    "SID_KEY",
+    "Admission",
     "Lineage",
     "Verdict",
     "arevoke_user_sessions",
+    "new_lineage",
     "revoke_user_sessions",
+    "split",
+    "us",
 ]
 
 logger = logging.getLogger("django_iron_session")
 
-SID_KEY = "_iron_sid"
-CREATED_KEY = "_iron_created"
-CHECKED_KEY = "_iron_checked"
 _CACHE_KEY_PREFIX = "django_iron_session:revoked:"
 
 
@@ -61,46 +71,6 @@ class Verdict(enum.Enum):
     UNCHECKED = "not checked for longer than SESSION_COOKIE_AGE"
     #: the cache could not be asked and REVOCATION_CACHE_DOWN is "refuse"
     UNVERIFIED = "unverified"
-
-
-@dataclass(frozen=True)
-class Lineage:
-    """What all the cookie values of one session share, and when a check last admitted it."""
-
-    sid: str
-    created_us: int
-    #: as sealed; None in a seal made before the field was
-    checked_us: int | None = None
-
-    def fields(self) -> dict[str, Any]:
-        fields = {SID_KEY: self.sid, CREATED_KEY: self.created_us}
-        if self.checked_us is not None:
-            fields[CHECKED_KEY] = self.checked_us
-        return fields
-
-    def checked_at(self, seconds: float) -> Lineage:
-        # Rounded down: the stamp never makes a check look more recent than it was.
-        return replace(self, checked_us=math.floor(seconds * 1_000_000))
-
-
-def us(seconds: float) -> int:
-    """``time.time()`` in µs, as lineages and user entries hold it."""
-    return math.ceil(seconds * 1_000_000)
-
-
-def split(data: dict[str, Any]) -> tuple[dict[str, Any], Lineage | None]:
-    """The session's own data, and its lineage if the seal carries a well-formed one."""
-    sid = data.pop(SID_KEY, None)
-    created = data.pop(CREATED_KEY, None)
-    checked = data.pop(CHECKED_KEY, None)
-    if isinstance(sid, str) and is_int(created):
-        return data, Lineage(sid, created, checked if is_int(checked) else None)
-    return data, None
-
-
-def new_lineage(began_us: int) -> Lineage:
-    """A new session id, for a session that began at ``began_us``."""
-    return Lineage(secrets.token_urlsafe(16), began_us)
 
 
 def _sid_cache_key(sid: str) -> str:
@@ -214,6 +184,107 @@ async def arevoke(config: Config, lineage: Lineage | None, max_age: int) -> None
         await _cache(config).aset(_sid_cache_key(lineage.sid), True, _sid_timeout(config, max_age))
     except Exception as error:  # any backend's failure: redis, memcached, sockets
         _log_revoke_failed(config, lineage, error)
+
+
+class Admission:
+    """Revocation's part of one session, for a store with ``REVOCATION_CACHE`` set (a store
+    without it holds none): the lineage the cookie carried, whether the cache admitted it,
+    the lineage and the stamp to seal, and the log-out."""
+
+    def __init__(self, config: Config, max_age: int) -> None:
+        self._config = config
+        #: SESSION_COOKIE_AGE: the longest a revocable session's seal lives after its check
+        self._max_age = max_age
+        #: what all cookies of this session share; None until sealing gives it one
+        self.lineage: Lineage | None = None
+        #: the lineage the cookie's seal carried, admitted or not: what a log-out revokes
+        self.sealed_lineage: Lineage | None = None
+        #: when the cache was asked about ``lineage`` (``time.time()``)
+        self.admitted_at: float | None = None
+        #: the cache could not vouch for the cookie: not loaded, and kept as it is (a write
+        #: to the session is dropped)
+        self.held = False
+
+    def opened(self, lineage: Lineage | None) -> None:
+        """The cookie opened, with ``lineage`` in its seal."""
+        self.lineage = self.sealed_lineage = lineage
+
+    def check(self, data: dict[str, Any]) -> Verdict:
+        """Whether the session that opened with ``data`` may load (see ``_admit``)."""
+        self.admitted_at = time.time()
+        return self._admit(check(self._config, self.lineage, data, self._max_age))
+
+    async def acheck(self, data: dict[str, Any]) -> Verdict:
+        self.admitted_at = time.time()
+        return self._admit(await acheck(self._config, self.lineage, data, self._max_age))
+
+    def _admit(self, verdict: Verdict) -> Verdict:
+        if verdict is not Verdict.ACCEPTED:
+            self.lineage = None
+        if verdict is Verdict.UNVERIFIED:
+            # The cache down: this request goes without the session, but the cookie stays,
+            # so that the session is back once the cache is.
+            self.held = True
+        return verdict
+
+    def restart(self, began_us: int | None = None) -> None:
+        """A new session id from the next seal on (log-in), or begun at ``began_us`` now."""
+        self.lineage = None if began_us is None else new_lineage(began_us)
+
+    def sealing(self, now: float, expires_at: float) -> tuple[Lineage, Lineage, float]:
+        """The lineage as the cookie's seal has it (for REFRESH_AFTER), the same stamped with
+        the time of the check that admitted it (to seal), and ``expires_at`` cut to what a
+        log-out's entry outlives."""
+        if self.admitted_at is None:
+            self.admitted_at = now  # a new session has no copy to revoke
+        if self.lineage is None:
+            # A session that came in a cookie began no later than the check that let it in:
+            # a revoke_user_sessions() since then covers it.
+            self.lineage = new_lineage(us(self.admitted_at))
+        # Measured from the check, not from now: a request that loaded the session just
+        # before a log-out and seals it after cannot outlive the log-out's entry.
+        latest = self.admitted_at + self._max_age
+        return self.lineage, self.lineage.checked_at(self.admitted_at), min(expires_at, latest)
+
+    def drop_write(self, written: bool) -> bool:
+        """The cookie the cache could not vouch for (see ``held``) stays as it is: a new seal
+        of what this request wrote (``written``) would replace the whole session with that
+        alone. False: the store's ``modified``."""
+        if not written:
+            return False
+        logger.warning(
+            "Session not saved: the revocation cache could not be read for its cookie "
+            "(REVOCATION_CACHE_DOWN = 'refuse'), which is kept as it is; what this "
+            "request wrote to the session is dropped"
+        )
+        return False
+
+    def too_long(self, value: object, age: int) -> bool:
+        """Whether the expiry ``value`` (of ``age`` seconds) exceeds SESSION_COOKIE_AGE, the
+        longest a log-out's entry covers; if so, a warning says it is cut to that age."""
+        if age <= self._max_age:
+            return False
+        logger.warning(
+            "set_expiry(%r) asks for more than SESSION_COOKIE_AGE (%d s), the longest a "
+            "session lives with IRON_SESSION['REVOCATION_CACHE'] on: set to %d s. Raise "
+            "SESSION_COOKIE_AGE to the longest expiry the site gives.",
+            value,
+            self._max_age,
+            self._max_age,
+        )
+        return True
+
+    # The lineage to revoke is the one being sealed, else the one the cookie's seal carried,
+    # even if the revocation cache could not be read on this request: the seal vouches for it.
+
+    def revoke(self) -> None:
+        """Log-out: no cookie of this session loads again (see ``revoke``)."""
+        revoke(self._config, self.lineage or self.sealed_lineage, self._max_age)
+        self.lineage = self.sealed_lineage = None
+
+    async def arevoke(self) -> None:
+        await arevoke(self._config, self.lineage or self.sealed_lineage, self._max_age)
+        self.lineage = self.sealed_lineage = None
 
 
 def _log_revoke_failed(config: Config, lineage: Lineage, error: Exception) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from datetime import timedelta
@@ -416,6 +417,37 @@ def test_session_key_is_the_seal_and_read_only() -> None:
     assert iron_session.unseal_data(store.session_key, PASSWORD) == {"a": 1}
     with pytest.raises(AttributeError):
         store.session_key = "other"  # type: ignore[misc]
+
+
+def test_the_store_has_every_attribute_sessionbase_init_sets() -> None:
+    """The store's __init__ skips SessionBase's (for speed): an attribute a new Django sets
+    there must be set by ours too, or be one the class provides (a property)."""
+    cookie = iron_session.seal_data({"a": 1}, PASSWORD)
+    django_store = base.SessionBase(cookie)
+    store = SessionStore(cookie)
+
+    for name, value in vars(django_store).items():
+        assert name in vars(store) or hasattr(SessionStore, name), name
+        assert getattr(store, name) == value, name
+
+
+def test_a_store_without_revocation_cache_holds_none_of_its_state() -> None:
+    store = SessionStore(iron_session.seal_data({"a": 1}, PASSWORD))
+    store["b"] = 2
+    store.save()
+    store.cycle_key()
+
+    assert store._revocation is None
+    held = " ".join(vars(store))
+    for revocation_state in ("lineage", "admitted", "held", "Admission"):
+        assert revocation_state not in held
+        assert revocation_state not in repr(list(vars(store).values()))
+
+
+def test_the_store_class_stays_under_250_lines() -> None:
+    """The store is Django's session API over session_cookie.py and revocation.py: what
+    opens and seals a cookie, or admits a session, belongs there."""
+    assert len(inspect.getsourcelines(SessionStore)[0]) < 250
 
 
 def test_flags_follow_reads_and_writes() -> None:

@@ -32,6 +32,7 @@ from django_iron_session.revocation import (
     CHECKED_KEY,
     CREATED_KEY,
     SID_KEY,
+    Admission,
     Lineage,
     arevoke_user_sessions,
     revoke_user_sessions,
@@ -92,6 +93,17 @@ def dead_redis(settings: Settings) -> None:
 @pytest.fixture
 def dead_redis_accepting(settings: Settings) -> None:
     use_revocation_cache(settings, dead(), REVOCATION_CACHE_DOWN="accept")
+
+
+def test_a_store_holds_revocation_state_with_revocation_cache_only() -> None:
+    """Revocation's state lives in one object (revocation.Admission) the store holds only
+    when REVOCATION_CACHE is set (test_backend.py checks the store without it)."""
+    lineage = Lineage("a-session-id", 1)
+    store = SessionStore(iron_session.seal_data({"a": 1, **lineage.fields()}, PASSWORD))
+
+    assert store.load() == {"a": 1}
+    assert isinstance(store._revocation, Admission)
+    assert store._revocation.sealed_lineage == lineage
 
 
 def sealed(client: Client) -> dict[str, Any]:
