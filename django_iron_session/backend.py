@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from django_iron_session import iron, refusals, session_cookie
 from django_iron_session.conf import Config, get_config
+from django_iron_session.migration import MovingIn, after_write, forget
 from django_iron_session.revocation import Admission, Verdict
 from django_iron_session.session_cookie import SessionTooLargeError, open_session, seal_session
 
@@ -65,6 +66,7 @@ class SessionStore(SessionBase):
     _read_only = False
     #: what the cookie's seal held, once opened (for REFRESH_AFTER)
     _opened: Opened | None = None
+    _moving_in: MovingIn | None = None  # a cookie that is no seal, with MIGRATE_FROM set
 
     def __init__(self, session_key: str | None = None) -> None:
         # SessionBase.__init__, less its import of SESSION_SERIALIZER (a fifth of loading a
@@ -110,20 +112,23 @@ class SessionStore(SessionBase):
         self._modified = value
 
     def is_empty(self) -> bool:
-        # With SESSION_SAVE_EVERY_REQUEST, SessionMiddleware saves what is not empty: open the
-        # cookie first, so that a refused one is deleted, not answered with an empty seal.
+        # Opened first: SESSION_SAVE_EVERY_REQUEST must delete a refused cookie, not seal it empty.
         if settings.SESSION_SAVE_EVERY_REQUEST:
             self.keys()
         return super().is_empty()
 
     def load(self) -> dict[str, Any]:
         data = self._open_cookie()
+        if self._moving_in is not None and self._moving_in.pending:  # see migration.py
+            data = self._moving_in.load()
         if self.session_key is None or self._revocation is None:
             return data
         return self._admitted(data, self._revocation, self._revocation.check(data))
 
     async def aload(self) -> dict[str, Any]:
         data = self._open_cookie()
+        if self._moving_in is not None and self._moving_in.pending:  # see migration.py
+            data = await self._moving_in.aload()
         if self.session_key is None or self._revocation is None:
             return data
         return self._admitted(data, self._revocation, await self._revocation.acheck(data))
@@ -136,9 +141,11 @@ class SessionStore(SessionBase):
         try:
             data, self._opened, lineage = open_session(self.session_key, keyring, self._config)
         except iron.IronError as error:
-            _report_rejected(self.session_key, error)
-            # No key and no data: SessionMiddleware deletes the cookie unless the
-            # request writes a new session.
+            if isinstance(error, session_cookie.NotASealError) and self._config.migrate_from:
+                self._moving_in = MovingIn(self, self.session_key, error, _report_rejected)
+            else:
+                _report_rejected(self.session_key, error)
+            # No key and no data: SessionMiddleware deletes the cookie unless a new session is set.
             self._session_key = None
             return {}
         if self._revocation is not None:
@@ -181,9 +188,10 @@ class SessionStore(SessionBase):
             return
         self._session_key = self._seal() or self._session_key  # None: the cookie as it came
         self.modified = True
+        forget(self._moving_in)
 
     async def asave(self, must_create: bool = False) -> None:
-        self.save(must_create)
+        await after_write(self._moving_in, lambda: self.save(must_create))
 
     def exists(self, session_key: str | None = None) -> bool:
         return False  # no server-side store: no key can collide with another session's
@@ -197,9 +205,10 @@ class SessionStore(SessionBase):
             self._revocation.held = False  # no cookie left to keep
         self._session_cache = {}
         self.modified = True
+        forget(self._moving_in)
 
     async def adelete(self, session_key: str | None = None) -> None:
-        self.delete(session_key)
+        await after_write(self._moving_in, lambda: self.delete(session_key))
 
     def cycle_key(self) -> None:
         # A new seal is a new key; the base class would drop the data with the old key.
@@ -273,7 +282,7 @@ class SessionStore(SessionBase):
 
     def _seal(self) -> str | None:
         now = time.time()
-        expires_at = self._expires_at(self._session.get("_session_expiry"), now)
+        expires_at = _expires_at(self, self._session.get("_session_expiry"), now)
         lineage = sealed_lineage = None
         if self._revocation is not None:
             sealed_lineage, lineage, expires_at = self._revocation.sealing(now, expires_at)
@@ -290,13 +299,14 @@ class SessionStore(SessionBase):
             came_lineage=sealed_lineage,
         )
 
-    def _expires_at(self, expiry: object, now: float) -> float:
-        """``get_expiry_date().timestamp()``, without datetimes for no expiry or seconds."""
-        if not expiry:
-            return now + self.get_session_cookie_age()
-        if isinstance(expiry, (int, float)):
-            return now + expiry
-        return self.get_expiry_date(expiry=expiry).timestamp()
+
+def _expires_at(store: SessionStore, expiry: object, now: float) -> float:
+    """``store.get_expiry_date().timestamp()``, without datetimes for no expiry or seconds."""
+    if not expiry:
+        return now + store.get_session_cookie_age()
+    if isinstance(expiry, (int, float)):
+        return now + expiry
+    return store.get_expiry_date(expiry=expiry).timestamp()
 
 
 def _report_rejected(value: str, error: iron.IronError) -> None:

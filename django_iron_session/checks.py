@@ -8,6 +8,7 @@ documentation's checks page; the errors about ``IRON_SESSION`` itself come from
 
 from __future__ import annotations
 
+import datetime
 import os
 import stat
 from collections.abc import Mapping, Sequence
@@ -17,13 +18,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.core.checks import CheckMessage, Error, Warning
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from django_iron_session import backend, strength
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.keyring_file import read_in_service
 from django_iron_session.middleware import SessionMiddleware
-from django_iron_session.validation import keyring_file_problems, settings_problems
+from django_iron_session.validation import as_date, keyring_file_problems, settings_problems
 
 if TYPE_CHECKING:
     from django.apps import AppConfig
@@ -133,8 +135,8 @@ _MEBIBYTE = 1024 * 1024
 
 
 def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
-    """What CHUNKED, COMPRESS, DECOMPRESSED_SIZE_LIMIT, REVOCATION_CACHE and REFRESH_AFTER
-    need to work as meant."""
+    """What CHUNKED, COMPRESS, DECOMPRESSED_SIZE_LIMIT, REVOCATION_CACHE, REFRESH_AFTER and
+    MIGRATE_FROM need to work as meant."""
     messages: list[CheckMessage] = []
     if values["CHUNKED"] and not _middleware_chunks():
         messages.append(
@@ -179,6 +181,7 @@ def _opt_in_warnings(values: Mapping[str, Any]) -> list[CheckMessage]:
             )
         )
     messages += _refresh_after_messages(values["REFRESH_AFTER"])
+    messages += _migrate_from_messages(values["MIGRATE_FROM"], values["MIGRATE_SINCE"])
     return messages
 
 
@@ -206,6 +209,39 @@ def _refresh_after_messages(refresh_after: float | None) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def _migrate_from_messages(
+    migrate_from: str | Sequence[str] | None, since: datetime.date | str | None
+) -> list[CheckMessage]:
+    """W018 without the date MIGRATE_FROM was set; W019 once every old session has expired."""
+    if migrate_from is None:
+        return []
+    if since is None:
+        return [
+            Warning(
+                "IRON_SESSION['MIGRATE_FROM'] is set without MIGRATE_SINCE: no check can tell "
+                "when every session of the old engine has expired and MIGRATE_FROM can go.",
+                hint="Set IRON_SESSION['MIGRATE_SINCE'] to the date the site first ran with "
+                'MIGRATE_FROM, e.g. "2026-12-07".',
+                id="django_iron_session.W018",
+            )
+        ]
+    age = settings.SESSION_COOKIE_AGE
+    done = as_date(since) + datetime.timedelta(seconds=age)
+    if timezone.now().date() <= done:
+        return []
+    return [
+        Warning(
+            f"IRON_SESSION['MIGRATE_FROM'] has served its purpose: every session of the old "
+            f"engine has expired by {done.isoformat()} (MIGRATE_SINCE, {as_date(since)}, plus "
+            f"SESSION_COOKIE_AGE, {age} s). Each cookie that is not a seal still costs a "
+            "lookup in the old engine.",
+            hint="Remove MIGRATE_FROM and MIGRATE_SINCE from IRON_SESSION. Sessions the old "
+            "engine gave a longer set_expiry() than SESSION_COOKIE_AGE need that much longer.",
+            id="django_iron_session.W019",
+        )
+    ]
 
 
 def _middleware_chunks() -> bool:

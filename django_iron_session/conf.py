@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.module_loading import import_string
 
 from django_iron_session import iron
 from django_iron_session.cookies import SetCookieSize
@@ -19,7 +20,10 @@ from django_iron_session.passwords import (
     PasswordSource,
     SettingPasswords,
 )
-from django_iron_session.validation import settings_problems
+from django_iron_session.validation import engine_paths, settings_problems
+
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
 
 __all__ = ["Config", "get_config"]
 
@@ -44,6 +48,8 @@ class Config:
     #: seconds: an unchanged session's cookie is sealed again only once that would push
     #: its expiry back by at least this much; None to seal it on every save
     refresh_after: float | None
+    #: the session engines a cookie that is not a seal is moved in from (see migration.py)
+    migrate_from: tuple[type[SessionBase], ...]
 
 
 def _build() -> Config:
@@ -72,6 +78,10 @@ def _build() -> Config:
         revocation_cache=values["REVOCATION_CACHE"],
         revocation_cache_down=values["REVOCATION_CACHE_DOWN"],
         refresh_after=values["REFRESH_AFTER"],
+        migrate_from=tuple(
+            import_string(f"{engine}.SessionStore")
+            for engine in engine_paths(values["MIGRATE_FROM"])
+        ),
     )
 
 

@@ -18,4 +18,6 @@ DEFAULTS: dict[str, Any] = {
     "REVOCATION_CACHE": None,
     "REVOCATION_CACHE_DOWN": "refuse",
     "REFRESH_AFTER": None,
+    "MIGRATE_FROM": None,
+    "MIGRATE_SINCE": None,
 }

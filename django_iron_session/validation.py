@@ -6,13 +6,16 @@ Each ``Problem`` carries the id of its system check (``django_iron_session.E001`
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils.module_loading import import_string
 
 from django_iron_session import iron
 from django_iron_session.defaults import DEFAULTS
@@ -20,6 +23,8 @@ from django_iron_session.keyring_file import KeyringFileError, read_in_service
 
 __all__ = [
     "Problem",
+    "as_date",
+    "engine_paths",
     "keyring_file_problems",
     "password_problems",
     "settings_problems",
@@ -62,6 +67,52 @@ def _is_cache_down_policy(value: object) -> bool:
     return value in ("refuse", "accept")
 
 
+def engine_paths(value: str | Sequence[str] | None) -> list[str]:
+    """MIGRATE_FROM as a list of engines' dotted paths."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _is_engine(path: object) -> bool:
+    """The dotted path of a session engine other than this one, which would hand a cookie
+    it cannot open back to itself without end."""
+    # backend.py imports this module (through conf.py).
+    from django_iron_session.backend import SessionStore as OurStore
+
+    if not isinstance(path, str):
+        return False
+    try:
+        store = import_string(f"{path}.SessionStore")
+    except ImportError:
+        return False
+    return (
+        isinstance(store, type)
+        and issubclass(store, SessionBase)
+        and not issubclass(store, OurStore)
+    )
+
+
+def _is_engines(value: object) -> bool:
+    if value is None or isinstance(value, str):
+        return value is None or _is_engine(value)
+    return isinstance(value, (list, tuple)) and bool(value) and all(map(_is_engine, value))
+
+
+def as_date(value: datetime.date | str) -> datetime.date:
+    """MIGRATE_SINCE as a date."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _is_date_or_none(value: object) -> bool:
+    if value is None or isinstance(value, datetime.date):
+        return True
+    try:
+        return isinstance(value, str) and bool(as_date(value))
+    except ValueError:
+        return False
+
+
 #: what each key other than PASSWORD must hold: a test and how to say it
 VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "KEYRING_FILE": (_is_path, "a file path"),
@@ -74,6 +125,11 @@ VALUE_RULES: dict[str, tuple[Callable[[object], bool], str]] = {
     "REVOCATION_CACHE": (_is_cache_alias, "None or the alias of a cache in settings.CACHES"),
     "REVOCATION_CACHE_DOWN": (_is_cache_down_policy, '"refuse" or "accept"'),
     "REFRESH_AFTER": (_is_seconds_or_none, "None or a number of seconds, 0 or more"),
+    "MIGRATE_FROM": (
+        _is_engines,
+        "None, or the dotted path of another session engine, or a list of them",
+    ),
+    "MIGRATE_SINCE": (_is_date_or_none, 'None or a date, e.g. "2026-12-07"'),
 }
 
 

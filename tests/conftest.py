@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -9,6 +9,9 @@ from django_iron_session import iron, iron_session, known_cookies, refusals
 from django_iron_session.conf import get_config
 from testing import components
 from tests.helpers import Clock
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -19,6 +22,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def fresh_refusal_log_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with the whole budget of refusal log lines (10 a minute a reason)."""
     monkeypatch.setattr(refusals, "reporter", refusals.Reporter())
+
+
+@pytest.fixture
+def refused_reasons() -> Iterator[list[str]]:
+    """The reason of each ``session_cookie_refused`` signal sent during the test, in order."""
+    reasons: list[str] = []
+
+    def record(reason: str, **kwargs: object) -> None:
+        reasons.append(reason)
+
+    refusals.session_cookie_refused.connect(record)
+    yield reasons
+    refusals.session_cookie_refused.disconnect(record)
 
 
 @pytest.fixture(autouse=True)

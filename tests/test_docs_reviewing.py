@@ -32,7 +32,7 @@ def test_every_listed_file_exists_within_its_stated_size() -> None:
 
 def test_the_files_of_the_cookie_path_are_all_listed() -> None:
     listed = {path for path, _ in FILE_ROW.findall(PAGE)}
-    for module in ("iron", "iron_session", "session_cookie", "backend", "revocation"):
+    for module in ("iron", "iron_session", "session_cookie", "backend", "revocation", "migration"):
         assert f"django_iron_session/{module}.py" in listed
 
 

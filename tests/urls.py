@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 
@@ -28,7 +29,17 @@ def session_cycle(request: HttpRequest) -> HttpResponse:
     return HttpResponse()
 
 
+def session_fail(request: HttpRequest) -> HttpResponse:
+    """Reads the session, then fails: SessionMiddleware saves nothing for a 5xx response."""
+    return HttpResponse(str(dict(request.session.items())), status=500)
+
+
 def session_untouched(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+def log_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
     return HttpResponse()
 
 
@@ -42,6 +53,8 @@ urlpatterns: list[URLPattern] = [
     path("session/write/", session_write),
     path("session/flush/", session_flush),
     path("session/cycle/", session_cycle),
+    path("session/fail/", session_fail),
     path("session/untouched/", session_untouched),
+    path("logout/", log_out),
     path("whoami/", whoami),
 ]
