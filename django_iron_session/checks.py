@@ -25,6 +25,7 @@ from django_iron_session import backend, strength
 from django_iron_session.defaults import DEFAULTS
 from django_iron_session.keyring_file import read_in_service
 from django_iron_session.middleware import SessionMiddleware
+from django_iron_session.moving_back import MoveBackMixin
 from django_iron_session.validation import as_date, keyring_file_problems, settings_problems
 
 if TYPE_CHECKING:
@@ -37,18 +38,21 @@ _ENGINE = backend.__name__
 _CHUNKING_MIDDLEWARE = f"{SessionMiddleware.__module__}.{SessionMiddleware.__qualname__}"
 
 
-def _engine_is_ours() -> bool:
+def _engine_is_ours(*, or_moving_back: bool = False) -> bool:
+    """SESSION_ENGINE is this one; ``or_moving_back``: or one of ``back_to``'s, which open
+    the seals still out there with IRON_SESSION."""
     try:
         store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     except ImportError:
         return False
-    return isinstance(store, type) and issubclass(store, backend.SessionStore)
+    ours = (backend.SessionStore, MoveBackMixin) if or_moving_back else backend.SessionStore
+    return isinstance(store, type) and issubclass(store, ours)
 
 
 def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     """IRON_SESSION is complete and usable, and agrees with SESSION_ENGINE."""
     user = getattr(settings, "IRON_SESSION", None)
-    if not _engine_is_ours():
+    if not _engine_is_ours(or_moving_back=True):
         if user is None:
             return []
         return [
