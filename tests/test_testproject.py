@@ -179,6 +179,19 @@ def test_the_counter_counts_each_post(client: Client) -> None:
     assert session_facts(client)["session"] == {"counter": 3}
 
 
+def test_the_cart_keeps_what_is_added(client: Client) -> None:
+    for item in ("apple", "dates", "apple"):
+        assert client.post("/cart/", {"item": item}).status_code == 302
+
+    assert session_facts(client)["session"] == {"cart": ["apple", "dates", "apple"]}
+    assert 'id="cart">apple, dates, apple<' in client.get("/").content.decode()
+
+
+def test_the_cart_refuses_what_it_does_not_offer(client: Client) -> None:
+    assert client.post("/cart/", {"item": "caviar"}).status_code == 400
+    assert session_facts(client)["session"] == {}
+
+
 def test_the_session_page_shows_the_session_and_the_cookie_size(client: Client) -> None:
     client.post("/counter/")
     sent = f"{COOKIE}={client.cookies[COOKIE].value}"

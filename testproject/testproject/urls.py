@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("counter/", views.counter, name="counter"),
+    path("cart/", views.cart, name="cart"),
     # The async twins, which the pages use under ASGI.
     path("async/login/", views.async_login, name="async-login"),
     path("async/logout/", views.async_logout, name="async-logout"),

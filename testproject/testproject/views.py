@@ -1,4 +1,4 @@
-"""The demo's pages: what the session holds, a counter, ``set_expiry``, sign-up.
+"""The demo's pages: what the session holds, a counter, a cart, ``set_expiry``, sign-up.
 
 The counter, log-in and log-out have async twins, which the pages use under ASGI: they go
 through the async session and auth API (``aget``, ``aset``, ``alogin``, ``auser``,
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 COUNTER_KEY = "counter"
 # What a visitor without a session is shown taken apart: the session a first "Add one" gives.
 EXAMPLE_SESSION = {COUNTER_KEY: 1}
+CART_KEY = "cart"
+#: what the cart offers: the session keeps the names, as a shop keeps product ids
+CART_ITEMS = ("apple", "bread", "cheese", "dates")
 EXPIRY_CHOICES = {"browser": 0, "default": None}
 # Longer than a demo needs, and far from where the cookie's expiry date would overflow.
 MAX_EXPIRY_SECONDS = 366 * 24 * 3600
@@ -85,6 +88,7 @@ def session_page(request: HttpRequest) -> HttpResponse:
             "signed_cookie": signed,
             "signed_cookie_read": read_without_key(signed),
             "node_url": getattr(settings, "DEMO_NODE_URL", ""),
+            "cart_items": CART_ITEMS,
         },
     )
 
@@ -124,6 +128,16 @@ async def async_logout(request: HttpRequest) -> HttpResponse:
     """``LogoutView``'s job with ``alogout``: the session's ``aflush`` (and revocation)."""
     await alogout(request)
     return redirect("session")  # LOGOUT_REDIRECT_URL
+
+
+@require_POST
+def cart(request: HttpRequest) -> HttpResponse:
+    """Adds ``item``, one of CART_ITEMS, to the session's cart."""
+    item = request.POST.get("item", "")
+    if item not in CART_ITEMS:
+        return HttpResponseBadRequest(f"item must be one of {', '.join(CART_ITEMS)}")
+    request.session[CART_KEY] = [*request.session.get(CART_KEY, []), item]
+    return redirect("session")
 
 
 @require_POST
