@@ -103,7 +103,9 @@ class _JarSaving(SessionBase):
 @functools.cache
 def _jar_saving(store: type[SessionBase]) -> type[_JarSaving]:
     """``store`` with a ``save()`` that also writes the client's jar (one class each)."""
-    return type(f"JarSaving{store.__name__}", (_JarSaving, store), {})
+    # Under the store's own name: SessionBase salts what it signs with the class's
+    # __qualname__, so a server-side engine's records stay readable both ways.
+    return type(store.__name__, (_JarSaving, store), {"__qualname__": store.__qualname__})
 
 
 class SessionSavingMixin:

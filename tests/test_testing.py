@@ -18,6 +18,8 @@ from testing.constants import PASSWORD
 from tests.helpers import session_cookie
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from django.test import AsyncClient, Client
     from pytest_django import Settings
 
@@ -132,6 +134,27 @@ def test_djangos_pattern_works_with_the_session_saving_client() -> None:
     session = client.session
     session["size"] = "L"
     session.save()
+    assert client.get("/session/").json() == {"colour": "red", "size": "L"}
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.file", "django.contrib.sessions.backends.signed_cookies"],
+)
+def test_the_session_saving_client_reads_and_writes_another_engines_sessions(
+    settings: Settings, tmp_path: Path, engine: str
+) -> None:
+    """What the engine's own store wrote, the client's session reads, and the other way."""
+    settings.SESSION_ENGINE = engine
+    settings.SESSION_FILE_PATH = str(tmp_path)
+    client = SessionSavingClient()
+    client.get("/session/write/", {"colour": "red"})
+
+    session = client.session
+    assert session["colour"] == "red"
+    session["size"] = "L"
+    session.save()
+
     assert client.get("/session/").json() == {"colour": "red", "size": "L"}
 
 
