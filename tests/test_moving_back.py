@@ -138,3 +138,42 @@ def test_iron_session_is_checked_while_moving_back(settings: Settings) -> None:
     assert our_ids(deploy=True) == []
     del settings.IRON_SESSION
     assert our_ids() == ["E001"]
+
+
+def test_a_rolling_switch_keeps_the_session_whichever_engine_answers(
+    client: Client, settings: Settings
+) -> None:
+    """While some processes run back_to.db and the others this engine with MIGRATE_FROM, a
+    session goes back and forth between a row and a seal, and is never lost."""
+    settings.IRON_SESSION = {
+        **settings.IRON_SESSION,
+        "MIGRATE_FROM": "django.contrib.sessions.backends.db",
+    }
+    client.force_login(User.objects.create_user("ada"))  # a seal
+    for step, engine in enumerate(["back_to.db", IRON, "back_to.db", "back_to.db", IRON, IRON]):
+        settings.SESSION_ENGINE = engine if engine == IRON else f"django_iron_session.{engine}"
+        client = restarted(client)
+
+        client.get("/session/write/", {f"step{step}": "done"})
+
+        assert client.get("/whoami/").content == b"ada"
+        assert session_cookie(client).startswith("Fe26.2*") is (engine == IRON)
+    assert set(client.get("/session/").json()) >= {f"step{step}" for step in range(6)}
+    assert not Session.objects.exists()
+
+
+def test_a_seal_revoked_by_a_log_out_is_not_moved_back(client: Client, settings: Settings) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "revocation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.IRON_SESSION = {**settings.IRON_SESSION, "REVOCATION_CACHE": "revocation"}
+    client.force_login(User.objects.create_user("ada"))
+    copy = session_cookie(client)
+    client.get("/logout/")  # revokes every copy of the session
+    move_back(settings, "db")
+    client = restarted(client)
+    client.cookies["sessionid"] = copy
+
+    assert client.get("/whoami/").content == b""
+    assert not Session.objects.exists()
