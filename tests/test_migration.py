@@ -18,7 +18,7 @@ from django_iron_session.backend import SessionStore
 from django_iron_session.conf import get_config
 from django_iron_session.validation import settings_problems
 from testing.constants import PASSWORD
-from tests.helpers import browse, our_ids, our_messages, session_cookie
+from tests.helpers import Clock, browse, our_ids, our_messages, session_cookie
 
 if TYPE_CHECKING:
     from django.contrib.sessions.backends.base import SessionBase
@@ -62,6 +62,24 @@ def test_a_session_of_the_old_engine_is_kept_and_sealed(
 
     assert iron_session.unseal_data(session_cookie(client), PASSWORD) == {"cart": [3, 5]}
     assert client.get("/session/").json() == {"cart": [3, 5]}
+
+
+@pytest.mark.parametrize(("expiry", "age"), [(300, 300), (None, 1209600)])
+def test_the_expiry_is_the_one_the_old_engine_would_give_on_a_save(
+    client: Client, settings: Settings, clock: Clock, expiry: int | None, age: int
+) -> None:
+    """A set_expiry() is kept; without one, SESSION_COOKIE_AGE from the move."""
+    store: SessionBase = import_module(DB).SessionStore()
+    store["cart"] = [3]
+    store.set_expiry(expiry)
+    store.save()
+    migrate_from(settings, DB)
+
+    with_cookie(client, str(store.session_key)).get("/session/")
+
+    expires_at = iron_session.open_data(session_cookie(client), PASSWORD).expires_at
+    assert expires_at is not None
+    assert expires_at == pytest.approx(clock() + age, abs=0.001)
 
 
 def test_a_logged_in_user_stays_logged_in(client: Client, settings: Settings) -> None:
