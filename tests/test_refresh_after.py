@@ -145,9 +145,9 @@ def test_as_long_as_the_cookie_age_it_is_a_warning(
     assert "W013" not in our_ids()
 
 
-def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back(
-    settings: Settings,
-) -> None:
+@pytest.fixture
+def refresh_after_with_revocation(settings: Settings) -> None:
+    """REFRESH_AFTER of a minute, with a revocation cache."""
     settings.CACHES = {
         **settings.CACHES,
         "revocation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -157,6 +157,10 @@ def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back(
         "REFRESH_AFTER": 60,
         "REVOCATION_CACHE": "revocation",
     }
+
+
+@pytest.mark.usefixtures("refresh_after_with_revocation")
+def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back() -> None:
     store = SessionStore()
     store["a"] = 1
     store.save()
@@ -165,20 +169,10 @@ def test_with_revocation_a_young_cookie_keeps_its_lineage_and_is_sent_back(
     assert saved(store.session_key) == store.session_key
 
 
-def test_with_revocation_an_older_cookie_is_resealed_with_the_time_of_its_new_check(
-    settings: Settings,
-) -> None:
+@pytest.mark.usefixtures("refresh_after_with_revocation")
+def test_with_revocation_an_older_cookie_is_resealed_with_the_time_of_its_new_check() -> None:
     """A cookie a Node app re-sealed keeps the check time Django sealed; once REFRESH_AFTER
     lets Django seal it again, it carries the time of this request's check."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "revocation": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-    settings.IRON_SESSION = {
-        "PASSWORD": PASSWORD,
-        "REFRESH_AFTER": 60,
-        "REVOCATION_CACHE": "revocation",
-    }
     lineage = Lineage("a-session-id", created_us=0).checked_at(time.time() - 100)
     cookie = iron_session.seal_data({"a": 1, **lineage.fields()}, PASSWORD, ttl=1000)
     before = time.time()
